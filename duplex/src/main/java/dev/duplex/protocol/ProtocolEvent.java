@@ -1,0 +1,35 @@
+package dev.duplex.protocol;
+
+import java.nio.ByteBuffer;
+
+/**
+ * What the core reports after {@link Connection#receive}: whole messages, control frames, the peer's
+ * close, and — exactly once, last — {@link Closed}. Payload buffers are read-only and owned by the event.
+ */
+public sealed interface ProtocolEvent {
+
+    /** A complete, valid UTF-8 text message. */
+    record TextMessage(String text) implements ProtocolEvent {}
+
+    /** A complete binary message; {@code data} is read-only. */
+    record BinaryMessage(ByteBuffer data) implements ProtocolEvent {}
+
+    /** A ping from the peer; the core has already queued the pong. */
+    record PingReceived(ByteBuffer payload) implements ProtocolEvent {}
+
+    /** A pong from the peer (solicited or not). */
+    record PongReceived(ByteBuffer payload) implements ProtocolEvent {}
+
+    /**
+     * The peer's close frame arrived; {@code code} is {@link CloseCode#NO_STATUS_RECEIVED} when the frame
+     * had no payload. The core has already queued its echo if it had not sent a close itself.
+     */
+    record CloseReceived(CloseCode code, String reason) implements ProtocolEvent {}
+
+    /**
+     * The connection is over: always the last event, emitted exactly once. {@code wasClean} is true when
+     * both close frames were exchanged (and, for the transport, TCP then closed). {@code cause} is the
+     * violation or I/O error that failed the connection, or null.
+     */
+    record Closed(CloseCode code, String reason, boolean wasClean, Throwable cause) implements ProtocolEvent {}
+}
