@@ -1,0 +1,21 @@
+package dev.duplex.transport;
+
+import dev.duplex.protocol.ProtocolEvent;
+
+/**
+ * Receives what happens on one {@link WsChannel}. Calls for one channel are made in order, never
+ * concurrently, each happening-before the next: on the channel's event loop when no event executor was
+ * configured (then they must not block), otherwise on that executor.
+ *
+ * <p>Order: {@link #onOpen} at most once and first; then {@link #onEvent} for each
+ * {@link ProtocolEvent}; the last call is always {@code onEvent(ProtocolEvent.Closed)}, exactly once —
+ * also when the connection never opened.
+ */
+public interface ChannelListener {
+
+    /** The opening handshake succeeded; the channel is {@code OPEN}. */
+    default void onOpen(WsChannel channel, OpenInfo info) {}
+
+    /** A protocol event: a message, a ping or pong, the peer's close, and finally {@code Closed}. */
+    void onEvent(WsChannel channel, ProtocolEvent event);
+}

@@ -1,0 +1,245 @@
+package dev.duplex.transport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One thread, one {@link Selector}, a task queue and a timer heap. Every channel registered here is
+ * owned by this loop for life; its handler, its timers and the tasks posted for it all run on this
+ * thread, so they need no locks.
+ *
+ * <p>Each turn: wait for I/O (no longer than the next timer, not at all if tasks are waiting), handle
+ * ready channels, run posted tasks, run due timers. {@link #execute} is the only cross-thread entry
+ * point besides {@link #shutdown}; it wakes the selector only when the loop may be sleeping.
+ */
+public final class EventLoop implements java.util.concurrent.Executor {
+
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    /** Called by the loop when a registered channel is ready; the key's attachment. */
+    public interface Handler {
+        void onReady(SelectionKey key);
+    }
+
+    private final Clock clock;
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.deadline != b.deadline
+            ? Long.compare(a.deadline, b.deadline) : Long.compare(a.seq, b.seq));
+    private final AtomicBoolean awake = new AtomicBoolean(true);
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    private volatile boolean stopping;
+    private long timerSeq;
+
+    EventLoop(String name, Clock clock, boolean daemon) {
+        this.clock = clock;
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        this.thread = Thread.ofPlatform().name(name).daemon(daemon).unstarted(this::run);
+        if (clock instanceof ManualClock manual) {
+            manual.onAdvance(this::wakeup);
+        }
+        thread.start();
+    }
+
+    /** Whether the caller runs on this loop's thread. */
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Runs {@code task} on this loop, after the tasks posted before it. Never runs it inline. */
+    @Override
+    public void execute(Runnable task) {
+        if (stopping && !inEventLoop() && thread.getState() == Thread.State.TERMINATED) {
+            throw new RejectedExecutionException("event loop is stopped");
+        }
+        tasks.add(task);
+        if (!inEventLoop()) {
+            wakeup();
+        }
+    }
+
+    /** Schedules {@code task} after {@code delayNanos} of this loop's clock. Loop thread only. */
+    public Timer schedule(Runnable task, long delayNanos) {
+        assert inEventLoop();
+        Timer t = new Timer(task, clock.nanoTime() + Math.max(0, delayNanos), timerSeq++);
+        timers.add(t);
+        return t;
+    }
+
+    /** Schedules from any thread; the returned timer may be cancelled on the loop thread. */
+    public Timer scheduleFromAnyThread(Runnable task, long delay, TimeUnit unit) {
+        Timer t = new Timer(task, clock.nanoTime() + Math.max(0, unit.toNanos(delay)), 0);
+        if (inEventLoop()) {
+            timers.add(t);
+        } else {
+            execute(() -> timers.add(t));
+        }
+        return t;
+    }
+
+    /** Registers a channel (loop thread only). */
+    public SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws ClosedChannelException {
+        assert inEventLoop();
+        return channel.register(selector, ops, handler);
+    }
+
+    /** The loop's shared read buffer; valid only until the handler returns. Loop thread only. */
+    ByteBuffer readBuffer() {
+        return readBuffer.clear();
+    }
+
+    void wakeup() {
+        if (awake.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Stops the loop after its current turn and closes every channel still registered. */
+    public CompletableFuture<Void> shutdown() {
+        stopping = true;
+        wakeup();
+        return terminated;
+    }
+
+    private void run() {
+        try {
+            while (!stopping) {
+                turn();
+            }
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "event loop died", t);
+        } finally {
+            closeAll();
+        }
+    }
+
+    private void turn() {
+        long timeoutMillis = 0;
+        if (tasks.isEmpty()) {
+            Timer next = peekTimer();
+            if (next == null) {
+                timeoutMillis = -1; // block until woken
+            } else {
+                long nanos = next.deadline - clock.nanoTime();
+                timeoutMillis = nanos <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+            }
+        }
+        try {
+            if (timeoutMillis == 0) {
+                selector.selectNow(this::dispatch);
+            } else {
+                awake.set(false);
+                if (!tasks.isEmpty()) {
+                    awake.set(true);
+                    selector.selectNow(this::dispatch);
+                } else if (timeoutMillis < 0) {
+                    selector.select(this::dispatch);
+                } else {
+                    selector.select(this::dispatch, timeoutMillis);
+                }
+                awake.set(true);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "select failed", e);
+        }
+        runTasks();
+        runTimers();
+    }
+
+    private void dispatch(SelectionKey key) {
+        try {
+            ((Handler) key.attachment()).onReady(key);
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "channel handler failed", t);
+        }
+    }
+
+    private void runTasks() {
+        // Bounded so a producer that keeps posting cannot starve I/O.
+        for (int i = 0; i < 4096; i++) {
+            Runnable r = tasks.poll();
+            if (r == null) {
+                return;
+            }
+            safeRun(r);
+        }
+    }
+
+    private Timer peekTimer() {
+        Timer t;
+        while ((t = timers.peek()) != null && t.cancelled) {
+            timers.poll();
+        }
+        return t;
+    }
+
+    private void runTimers() {
+        long now = clock.nanoTime();
+        Timer t;
+        while ((t = peekTimer()) != null && t.deadline - now <= 0) {
+            timers.poll();
+            safeRun(t.task);
+        }
+    }
+
+    private static void safeRun(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "event loop task failed", t);
+        }
+    }
+
+    private void closeAll() {
+        // Tasks posted before the stop still run (they may close connections cleanly).
+        runTasks();
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Closeable c) {
+                safeRun(c::closeNow);
+            } else {
+                try {
+                    key.channel().close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+        if (clock instanceof ManualClock manual) {
+            manual.removeOnAdvance(this::wakeup);
+        }
+        terminated.complete(null);
+    }
+
+    /** A handler that can release its resources when the loop stops under it. */
+    interface Closeable {
+        void closeNow();
+    }
+}

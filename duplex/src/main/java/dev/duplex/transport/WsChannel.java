@@ -1,0 +1,65 @@
+package dev.duplex.transport;
+
+import dev.duplex.protocol.CloseCode;
+import dev.duplex.protocol.State;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * One WebSocket connection as the transport sees it, client or server side. All methods are
+ * thread-safe and never block: commands from other threads are posted to the channel's event loop.
+ *
+ * <p>Send methods return {@code false} (and drop the data) when the channel is not {@code OPEN} at
+ * the time of the call. A send accepted from another thread may still be discarded if the connection
+ * closes before the loop runs it; its bytes then leave {@link #bufferedAmount()}.
+ */
+public interface WsChannel {
+
+    /** CONNECTING until the handshake succeeds, OPEN, CLOSING once either side sent a close, CLOSED. */
+    State readyState();
+
+    /** Payload bytes accepted by {@link #sendText}/{@link #sendBinary} not yet handed to the OS. */
+    long bufferedAmount();
+
+    /** The selected subprotocol, {@code ""} until open or when none. */
+    String protocol();
+
+    /** The negotiated extensions header value, {@code ""} until open or when none. */
+    String extensions();
+
+    /** Sends a text message (RFC 6455 5.6); compressed when permessage-deflate was negotiated. */
+    boolean sendText(String text);
+
+    /**
+     * Sends a binary message. The buffer's remaining bytes are read when the loop encodes the message,
+     * which may be after this call returns: the caller must not change them afterwards (pass a copy
+     * or a read-only view when in doubt).
+     */
+    boolean sendBinary(ByteBuffer data);
+
+    /** Sends a ping (at most 125 bytes, RFC 6455 5.5). */
+    boolean sendPing(ByteBuffer payload);
+
+    /** Sends an unsolicited pong (at most 125 bytes). */
+    boolean sendPong(ByteBuffer payload);
+
+    /**
+     * Starts the closing handshake (RFC 6455 7.1.2) after everything sent before: with {@code code ==
+     * null} the close frame has no body. Idempotent; ignored once closing. While CONNECTING this
+     * behaves like {@link #abort}. A close timer drops TCP if the peer does not answer in time.
+     */
+    void close(CloseCode code, String reason);
+
+    /**
+     * Fails the connection at once (RFC 6455 7.1.7 without a close frame): drops TCP, the listener
+     * gets {@code Closed(1006, wasClean=false, cause)}. Idempotent.
+     */
+    void abort(Throwable cause);
+
+    /** The peer's address, or null before the TCP connection exists. */
+    InetSocketAddress remoteAddress();
+
+    /** This side's address, or null before the TCP connection exists. */
+    InetSocketAddress localAddress();
+}
