@@ -1,0 +1,210 @@
+package dev.duplex.app.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The room's rules with a recording outbox and a same-thread owner: no sockets, no threads. */
+class ChatRoomTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A member's socket as the fake outbox sees it. */
+    static final class Sock {
+        final String id;
+        final List<JsonNode> received = new ArrayList<>();
+        long queued;
+        int closeCode;
+        String closeReason;
+
+        Sock(String id) {
+            this.id = id;
+        }
+
+        List<String> types() {
+            return received.stream().map(m -> m.get("type").asText()).toList();
+        }
+
+        JsonNode last() {
+            return received.getLast();
+        }
+
+        @Override
+        public String toString() {
+            return id;
+        }
+    }
+
+    static final class Recorder implements Outbox<Sock> {
+        final Map<String, Integer> broadcasts = new HashMap<>();
+
+        @Override
+        public void send(Sock socket, String text) {
+            deliver(socket, text);
+        }
+
+        @Override
+        public void broadcast(Collection<Sock> sockets, String text) {
+            broadcasts.merge(text, 1, Integer::sum);
+            sockets.forEach(s -> deliver(s, text));
+        }
+
+        @Override
+        public long queuedBytes(Sock socket) {
+            return socket.queued;
+        }
+
+        @Override
+        public void close(Sock socket, int code, String reason) {
+            socket.closeCode = code;
+            socket.closeReason = reason;
+        }
+
+        private static void deliver(Sock socket, String text) {
+            try {
+                socket.received.add(JSON.readTree(text));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private final Recorder outbox = new Recorder();
+    private final Clock clock = Clock.fixed(Instant.parse("2026-11-22T01:00:00Z"), ZoneOffset.UTC);
+    private final ChatRoom<Sock> room = new ChatRoom<>("/chat", outbox, 3, 1000, clock,
+            new SerialExecutor(Runnable::run, (t, e) -> { throw new AssertionError(e); }));
+
+    @Test
+    void newcomerIsWelcomedAndOthersSeeTheJoin() {
+        Sock alice = new Sock("a");
+        Sock bob = new Sock("b");
+        room.join(alice, "alice");
+        room.join(bob, "bob");
+
+        assertThat(alice.types()).containsExactly("welcome", "join");
+        assertThat(alice.last().get("name").asText()).isEqualTo("bob");
+        assertThat(bob.types()).containsExactly("welcome");
+        JsonNode welcome = bob.last();
+        assertThat(welcome.get("you").asText()).isEqualTo("bob");
+        assertThat(welcome.get("room").asText()).isEqualTo("/chat");
+        assertThat(welcome.get("members").toString()).isEqualTo("[\"alice\",\"bob\"]");
+    }
+
+    @Test
+    void everyMessageGoesToEveryoneIncludingTheSenderEncodedOnce() {
+        Sock alice = new Sock("a");
+        Sock bob = new Sock("b");
+        room.join(alice, "alice");
+        room.join(bob, "bob");
+        room.receive(alice, "{\"type\":\"message\",\"text\":\"hi bob\"}");
+
+        for (Sock s : List.of(alice, bob)) {
+            JsonNode m = s.last();
+            assertThat(m.get("type").asText()).isEqualTo("message");
+            assertThat(m.get("from").asText()).isEqualTo("alice");
+            assertThat(m.get("text").asText()).isEqualTo("hi bob");
+            assertThat(m.get("seq").asLong()).isEqualTo(1);
+            assertThat(m.get("time").asText()).isEqualTo("2026-11-22T01:00:00Z");
+        }
+        assertThat(outbox.broadcasts.values()).allMatch(n -> n == 1);
+    }
+
+    @Test
+    void plainTextIsAMessageFromAGuest() {
+        Sock term = new Sock("t");
+        room.join(term, null);
+        room.receive(term, "hello from a terminal");
+        room.receive(term, "{not json");
+        room.receive(term, "{\"type\":\"other\"}");
+
+        assertThat(term.received.get(0).get("you").asText()).isEqualTo("guest-1");
+        assertThat(term.received.stream().skip(1).map(m -> m.get("text").asText()))
+                .containsExactly("hello from a terminal", "{not json", "{\"type\":\"other\"}");
+        assertThat(term.last().get("from").asText()).isEqualTo("guest-1");
+    }
+
+    @Test
+    void newcomerGetsTheLastNMessagesInOrder() {
+        Sock alice = new Sock("a");
+        room.join(alice, "alice");
+        for (int i = 1; i <= 5; i++) {
+            room.receive(alice, "m" + i);
+        }
+        Sock bob = new Sock("b");
+        room.join(bob, "bob");
+
+        JsonNode history = bob.received.getFirst().get("history");
+        assertThat(history).hasSize(3);
+        assertThat(history.findValuesAsText("text")).containsExactly("m3", "m4", "m5");
+        assertThat(history.findValuesAsText("seq")).containsExactly("3", "4", "5");
+    }
+
+    @Test
+    void namesAreCleanedAndUnique() {
+        Sock a = new Sock("a");
+        Sock b = new Sock("b");
+        Sock c = new Sock("c");
+        room.join(a, "  alice\u0007 ");
+        room.join(b, "alice");
+        room.join(c, "   ");
+        assertThat(a.received.getFirst().get("you").asText()).isEqualTo("alice");
+        assertThat(b.received.getFirst().get("you").asText()).isEqualTo("alice-2");
+        assertThat(c.received.getFirst().get("you").asText()).isEqualTo("guest-1");
+        assertThat(ChatRoom.clean("x".repeat(100))).hasSize(ChatRoom.MAX_NAME);
+    }
+
+    @Test
+    void renameIsAnnounced() {
+        Sock a = new Sock("a");
+        room.join(a, "alice");
+        room.receive(a, "{\"type\":\"name\",\"name\":\"alicia\"}");
+        assertThat(a.last().get("type").asText()).isEqualTo("rename");
+        assertThat(a.last().get("from").asText()).isEqualTo("alice");
+        assertThat(a.last().get("to").asText()).isEqualTo("alicia");
+        room.receive(a, "x");
+        assertThat(a.last().get("from").asText()).isEqualTo("alicia");
+    }
+
+    @Test
+    void leaveIsAnnouncedOnce() {
+        Sock a = new Sock("a");
+        Sock b = new Sock("b");
+        room.join(a, "alice");
+        room.join(b, "bob");
+        room.leave(b);
+        room.leave(b);
+        assertThat(a.types()).containsExactly("welcome", "join", "leave");
+        assertThat(a.last().get("members").toString()).isEqualTo("[\"alice\"]");
+    }
+
+    @Test
+    void aMemberTooFarBehindIsClosedWithPolicyViolationAndTheOthersGetEverything() {
+        Sock a = new Sock("a");
+        Sock slow = new Sock("s");
+        room.join(a, "alice");
+        room.join(slow, "slow");
+        slow.queued = 1001;
+        room.receive(a, "one");
+        room.receive(a, "two");
+        room.receive(slow, "ignored: no longer a member");
+
+        assertThat(slow.closeCode).isEqualTo(1008);
+        assertThat(slow.closeReason).startsWith("too slow");
+        assertThat(slow.closeReason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(123);
+        assertThat(slow.types()).containsExactly("welcome");
+        assertThat(a.types()).containsExactly("welcome", "join", "leave", "message", "message");
+        assertThat(a.received.get(2).get("name").asText()).isEqualTo("slow");
+    }
+}
