@@ -1,6 +1,9 @@
 package dev.duplex.protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * The sans-I/O WebSocket connection (RFC 6455 after the opening handshake, plus RFC 7692):
@@ -10,20 +13,80 @@ import java.nio.ByteBuffer;
  * <ul>
  *   <li>{@link #receive(ByteBuffer)} / {@link #receiveEof()} — feed what the socket read;</li>
  *   <li>{@code sendText}, {@code sendBinary}, {@code sendPing}, {@code sendPong}, {@code sendClose},
- *       {@code fail} — commands that encode frames;</li>
+ *       {@code sendFrame}, {@code sendPrepared}, {@code fail} — commands that encode frames;</li>
  *   <li>{@link #pollEvent()} — the next {@link ProtocolEvent}, or null;</li>
  *   <li>{@link #pollOutbound()} — the next buffer to write, or null;</li>
  *   <li>{@link #closeExpected()} — whether the I/O layer should arm a close timer;</li>
- *   <li>{@link #shouldCloseTransport()} — whether the I/O layer should close TCP once written.</li>
+ *   <li>{@link #shouldCloseTransport()} — whether the I/O layer should close TCP once written;</li>
+ *   <li>{@link #release()} — free the zlib streams when the connection ends.</li>
  * </ul>
  * Peer mistakes never throw out of {@code receive}: they become the right close frame plus a
  * {@link ProtocolEvent.Closed}. Caller mistakes (sending after close, invalid close code) throw
  * {@link IllegalStateException} or {@link IllegalArgumentException} at once.
  *
+ * <p>Lifecycle. A connection starts {@link State#OPEN} (the transport did the opening handshake).
+ * Sending a close moves it to {@link State#CLOSING}; receiving the peer's close queues the echo (if
+ * ours was not sent yet) and moves it to {@link State#CLOSED} with {@code Closed(peer's code, reason,
+ * wasClean=true)}: the closing handshake is complete. A violation, {@link #fail}, or
+ * {@link #receiveEof()} before the handshake completed, moves it to CLOSED with {@code wasClean=false}
+ * ({@code 1006} for an EOF). After the handshake the server closes TCP first
+ * ({@link #shouldCloseTransport()}); the client waits for the server's TCP close
+ * ({@link #closeExpected()} tells the I/O layer to arm its timer as a backstop) and its
+ * {@link #receiveEof()} then adds nothing.
+ *
  * <p>Not thread-safe: confined to one thread (its event loop).
  */
 public final class Connection {
 
+    /** Messages up to this size are encoded with their header into one buffer. */
+    private static final int SMALL_MESSAGE = 8 * 1024;
+    /** A reassembly buffer larger than this is not kept for the next message. */
+    private static final int REUSE_LIMIT = 64 * 1024;
+    private static final int CONTROL_MAX = 125;
+    private static final int CLOSE_REASON_MAX = 123;
+    private static final int RSV1 = 0x40;
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+
+    private final Role role;
+    private final Limits limits;
+    private final FrameDecoder decoder;
+    private final FrameEncoder encoder;
+    private final MessageDeflater deflater;
+    private final MessageInflater inflater;
+    private final int compressionThreshold;
+
+    private final ArrayDeque<ProtocolEvent> events = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
+
+    private State state = State.OPEN;
+    private boolean closeSent;
+    private boolean closeReceived;
+    private boolean closedReported;
+    private boolean failed;
+    private boolean eofReceived;
+    private boolean released;
+
+    /** Whether the decoder's current frame has been started (its header handled). */
+    private boolean frameStarted;
+
+    // The data message being reassembled; messageOpcode is null between messages.
+    private Opcode messageOpcode;
+    private boolean messageCompressed;
+    private int fragments;
+    private MessageBuffer message;
+    private MessageBuffer textBuffer;
+    private final Utf8Validator utf8 = new Utf8Validator();
+    private byte[] compressedChunk;
+
+    // The control frame being read (RFC 6455 5.5: at most 125 bytes, may arrive between fragments).
+    private final byte[] control = new byte[CONTROL_MAX];
+    private int controlLength;
+
+    /**
+     * A connection with every message compressed when permessage-deflate was negotiated.
+     *
+     * @param deflate negotiated permessage-deflate parameters, or null when not negotiated
+     */
     public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate) {
         this(role, limits, masks, deflate, 0);
     }
@@ -34,6 +97,480 @@ public final class Connection {
      */
     public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate,
                       int compressionThreshold) {
-        throw new UnsupportedOperationException("in progress");
+        if (role == null || limits == null || masks == null) {
+            throw new IllegalArgumentException("role, limits and masks are required");
+        }
+        if (compressionThreshold < 0) {
+            throw new IllegalArgumentException("negative compression threshold");
+        }
+        this.role = role;
+        this.limits = limits;
+        this.decoder = new FrameDecoder(role, limits, deflate != null);
+        this.encoder = new FrameEncoder(role, masks);
+        this.compressionThreshold = compressionThreshold;
+        this.inflater = deflate == null ? null : new MessageInflater(deflate, role);
+        // java.util.zip cannot honour a window under 15 bits; the handshake declines such offers, but
+        // if one got through, sending uncompressed is always allowed (RFC 7692 6: RSV1 is per message).
+        this.deflater = deflate == null || deflate.maxWindowBits(role) != 15
+                ? null : new MessageDeflater(deflate, role);
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Bytes in
+
+    /**
+     * Consumes all remaining bytes of {@code data} (copying what it keeps, so the caller may reuse the
+     * buffer). Never throws for anything the peer sent. Bytes after the peer's close frame, or after
+     * the connection failed, are discarded (RFC 6455 5.5.1, 7.1.7).
+     */
+    public void receive(ByteBuffer data) {
+        try {
+            while (!closeReceived && !closedReported && decoder.readHeader(data)) {
+                if (!frameStarted) {
+                    startFrame();
+                    frameStarted = true;
+                }
+                readPayload(data);
+                if (!decoder.payloadComplete()) {
+                    break;
+                }
+                decoder.endFrame();
+                frameStarted = false;
+                endFrame();
+            }
+        } catch (ProtocolException e) {
+            fail(e.closeCode(), e.getMessage(), e);
+        }
+        data.position(data.limit());
+    }
+
+    /**
+     * The peer closed TCP. Reports {@code Closed(1006, wasClean=false)} unless the connection was
+     * already closed (after a complete closing handshake, it was reported clean then).
+     */
+    public void receiveEof() {
+        eofReceived = true;
+        if (!closedReported) {
+            reportClosed(CloseCode.ABNORMAL_CLOSURE, "", false, null);
+        }
+    }
+
+    private void startFrame() throws ProtocolException {
+        Opcode op = decoder.opcode();
+        long len = decoder.length();
+        if (op.isControl()) {
+            controlLength = 0;
+            return;
+        }
+        if (op == Opcode.CONTINUATION) {
+            // RFC 6455 5.4: a continuation needs a message in progress.
+            if (messageOpcode == null) {
+                throw new ProtocolException(Violation.UNEXPECTED_CONTINUATION);
+            }
+            // RFC 7692 6.1: RSV1 is set on the first frame of a message only.
+            if (decoder.rsv1()) {
+                throw new ProtocolException(Violation.RSV1_ON_CONTINUATION);
+            }
+            if (++fragments > limits.maxFragments()) {
+                throw new ProtocolException(Violation.TOO_MANY_FRAGMENTS);
+            }
+        } else {
+            // RFC 6455 5.4: fragments of one message are not interleaved with another.
+            if (messageOpcode != null) {
+                throw new ProtocolException(Violation.EXPECTED_CONTINUATION);
+            }
+            messageOpcode = op;
+            messageCompressed = decoder.rsv1();
+            fragments = 1;
+            utf8.reset();
+            message = newMessageBuffer(op, len);
+        }
+        if (!messageCompressed) {
+            if (message.length + len > limits.maxMessageSize() || message.length + len > MAX_ARRAY) {
+                throw new ProtocolException(Violation.MESSAGE_TOO_BIG);
+            }
+            message.ensure(len, limits.maxMessageSize());
+        } else if (compressedChunk == null) {
+            compressedChunk = new byte[16 * 1024];
+        }
+    }
+
+    private MessageBuffer newMessageBuffer(Opcode op, long firstFrameLength) {
+        int first = (int) Math.min(firstFrameLength, MAX_ARRAY);
+        if (op == Opcode.TEXT) {
+            if (textBuffer == null) {
+                textBuffer = new MessageBuffer(Math.max(256, first));
+            }
+            textBuffer.length = 0;
+            return textBuffer;
+        }
+        // A binary message's array is handed to its event, so a single frame gets an exact array.
+        boolean single = decoder.fin() && !decoder.rsv1();
+        return new MessageBuffer(single ? first : Math.max(256, first));
+    }
+
+    private void readPayload(ByteBuffer data) throws ProtocolException {
+        if (decoder.opcode().isControl()) {
+            controlLength += decoder.readPayload(data, control, controlLength, CONTROL_MAX - controlLength);
+            return;
+        }
+        if (!messageCompressed) {
+            int start = message.length;
+            int n = decoder.readPayload(data, message.array, start, message.free());
+            message.length += n;
+            if (messageOpcode == Opcode.TEXT) {
+                validateText(start);
+            }
+            return;
+        }
+        while (data.hasRemaining() && decoder.payloadRemaining() > 0) {
+            int n = decoder.readPayload(data, compressedChunk, 0, compressedChunk.length);
+            int start = message.length;
+            inflater.inflate(compressedChunk, 0, n, message, limits.maxMessageSize());
+            if (messageOpcode == Opcode.TEXT) {
+                validateText(start);
+            }
+        }
+    }
+
+    /** RFC 6455 8.1: fail at the first invalid byte, not at the end of the message. */
+    private void validateText(int start) throws ProtocolException {
+        if (utf8.validate(message.array, start, message.length - start) >= 0) {
+            throw new ProtocolException(Violation.INVALID_UTF8);
+        }
+    }
+
+    private void endFrame() throws ProtocolException {
+        Opcode op = decoder.opcode();
+        if (op.isControl()) {
+            endControlFrame(op);
+        } else if (decoder.fin()) {
+            endMessage();
+        }
+    }
+
+    private void endMessage() throws ProtocolException {
+        if (messageCompressed) {
+            int start = message.length;
+            inflater.finish(message, limits.maxMessageSize());
+            if (messageOpcode == Opcode.TEXT) {
+                validateText(start);
+            }
+        }
+        if (messageOpcode == Opcode.TEXT) {
+            if (!utf8.isComplete()) {
+                throw new ProtocolException(Violation.INVALID_UTF8);
+            }
+            events.add(new ProtocolEvent.TextMessage(
+                    new String(message.array, 0, message.length, StandardCharsets.UTF_8)));
+            if (textBuffer.array.length > REUSE_LIMIT) {
+                textBuffer = null;
+            }
+        } else {
+            events.add(new ProtocolEvent.BinaryMessage(
+                    ByteBuffer.wrap(message.array, 0, message.length).asReadOnlyBuffer()));
+        }
+        messageOpcode = null;
+        message = null;
+    }
+
+    private void endControlFrame(Opcode op) throws ProtocolException {
+        switch (op) {
+            case PING -> {
+                byte[] p = Arrays.copyOf(control, controlLength);
+                events.add(new ProtocolEvent.PingReceived(ByteBuffer.wrap(p).asReadOnlyBuffer()));
+                // RFC 6455 5.5.2: answer with a pong carrying the same data; nothing after our close.
+                if (!closeSent) {
+                    outbound.add(encoder.encode(true, 0, Opcode.PONG, p, 0, p.length));
+                }
+            }
+            case PONG -> {
+                // RFC 6455 5.5.3: a pong may be unsolicited; it needs no answer.
+                byte[] p = Arrays.copyOf(control, controlLength);
+                events.add(new ProtocolEvent.PongReceived(ByteBuffer.wrap(p).asReadOnlyBuffer()));
+            }
+            case CLOSE -> receiveClose();
+            default -> throw new AssertionError(op);
+        }
+    }
+
+    private void receiveClose() throws ProtocolException {
+        CloseCode code;
+        String reason;
+        if (controlLength == 0) {
+            code = CloseCode.NO_STATUS_RECEIVED;
+            reason = "";
+        } else if (controlLength == 1) {
+            // RFC 6455 5.5.1: a body, if any, starts with a 2-byte code.
+            throw new ProtocolException(Violation.CLOSE_PAYLOAD_ONE_BYTE);
+        } else {
+            code = CloseCode.of(((control[0] & 0xFF) << 8) | (control[1] & 0xFF));
+            // RFC 6455 7.4: only defined and registered codes may be received.
+            if (!code.isValidOnWire()) {
+                throw new ProtocolException(Violation.INVALID_CLOSE_CODE);
+            }
+            // RFC 6455 5.5.1: the reason is UTF-8.
+            if (!Utf8Validator.isValid(control, 2, controlLength - 2)) {
+                throw new ProtocolException(Violation.INVALID_CLOSE_REASON);
+            }
+            reason = new String(control, 2, controlLength - 2, StandardCharsets.UTF_8);
+        }
+        closeReceived = true;
+        events.add(new ProtocolEvent.CloseReceived(code, reason));
+        // RFC 6455 5.5.1: answer with a close, typically echoing the code.
+        if (!closeSent) {
+            CloseCode echo = code == CloseCode.NO_STATUS_RECEIVED ? null : code;
+            outbound.add(encoder.encode(Frame.close(echo, "")));
+            closeSent = true;
+        }
+        reportClosed(code, reason, true, null);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Commands
+
+    /** Sends a text message (one frame, compressed when negotiated and not under the threshold). */
+    public void sendText(String text) {
+        requireOpen();
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        sendData(Opcode.TEXT, b, 0, b.length, true);
+    }
+
+    /** Sends the remaining bytes of {@code data} as a binary message; its position is not changed. */
+    public void sendBinary(ByteBuffer data) {
+        requireOpen();
+        int len = data.remaining();
+        if (deflater != null && len >= compressionThreshold) {
+            byte[] b;
+            int off;
+            if (data.hasArray()) {
+                b = data.array();
+                off = data.arrayOffset() + data.position();
+            } else {
+                b = new byte[len];
+                off = 0;
+                data.get(data.position(), b);
+            }
+            sendData(Opcode.BINARY, b, off, len, false);
+        } else {
+            outbound.add(encoder.encode(true, 0, Opcode.BINARY, data, data.position(), len));
+        }
+    }
+
+    /** Sends a ping with the remaining bytes of {@code data} (at most 125; position unchanged). */
+    public void sendPing(ByteBuffer data) {
+        sendControl(Opcode.PING, data);
+    }
+
+    /** Sends a pong (RFC 6455 5.5.3: unsolicited pongs are a heartbeat). */
+    public void sendPong(ByteBuffer data) {
+        sendControl(Opcode.PONG, data);
+    }
+
+    /**
+     * Starts the closing handshake (RFC 6455 5.5.1, 7.1.2).
+     *
+     * @param code   a code this side may send, or null for a close frame with no payload
+     * @param reason at most 123 UTF-8 bytes; must be empty or null when {@code code} is null
+     * @throws IllegalArgumentException for an unsendable code or an oversized reason
+     * @throws IllegalStateException    when a close was already sent or the connection is closed
+     */
+    public void sendClose(CloseCode code, String reason) {
+        requireOpen();
+        String r = reason == null ? "" : reason;
+        if (code == null) {
+            if (!r.isEmpty()) {
+                throw new IllegalArgumentException("a close reason needs a close code");
+            }
+        } else {
+            if (!code.isSendable()) {
+                throw new IllegalArgumentException("close code may not be sent: " + code);
+            }
+            if (r.getBytes(StandardCharsets.UTF_8).length > CLOSE_REASON_MAX) {
+                throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
+            }
+        }
+        outbound.add(encoder.encode(Frame.close(code, r)));
+        closeSent = true;
+        state = State.CLOSING;
+    }
+
+    /** {@link #fail(CloseCode, String, Throwable)} without a cause. */
+    public void fail(CloseCode code, String reason) {
+        fail(code, reason, null);
+    }
+
+    /**
+     * Fails the connection (RFC 6455 7.1.7): sends a close frame with {@code code} if one may still be
+     * sent and the code may go on the wire (so {@code 1006} sends nothing), then reports
+     * {@code Closed(code, reason, wasClean=false, cause)}. The reason is cut to 123 UTF-8 bytes. Does
+     * nothing when the connection is already closed.
+     */
+    public void fail(CloseCode code, String reason, Throwable cause) {
+        if (closedReported) {
+            return;
+        }
+        String r = reason == null ? "" : reason;
+        if (!closeSent && code.isSendable()) {
+            outbound.add(encoder.encode(Frame.close(code, truncateUtf8(r, CLOSE_REASON_MAX))));
+            closeSent = true;
+        }
+        failed = true;
+        reportClosed(code, r, false, cause);
+    }
+
+    /**
+     * Sends a frame as it is (for fragmented sending and tests): no compression, no validation, but
+     * a close frame counts as our close.
+     */
+    public void sendFrame(Frame frame) {
+        requireOpen();
+        outbound.add(encoder.encode(frame));
+        if (frame.opcode() == Opcode.CLOSE) {
+            closeSent = true;
+            state = State.CLOSING;
+        }
+    }
+
+    /**
+     * Sends a message encoded once for many connections: a server that does not compress it enqueues
+     * a read-only duplicate of the shared frame; otherwise it is encoded for this connection.
+     */
+    public void sendPrepared(PreparedMessage message) {
+        requireOpen();
+        if (role == Role.SERVER && (deflater == null || message.length() < compressionThreshold)) {
+            outbound.add(message.serverFrame());
+        } else {
+            sendData(message.opcode(), message.payload(), 0, message.length(), false);
+        }
+    }
+
+    private void sendControl(Opcode op, ByteBuffer data) {
+        requireOpen();
+        if (data.remaining() > CONTROL_MAX) {
+            throw new IllegalArgumentException("control frame payload longer than 125 bytes");
+        }
+        outbound.add(encoder.encode(true, 0, op, data, data.position(), data.remaining()));
+    }
+
+    /**
+     * Encodes a data message as one frame. {@code owned} means the array is ours to mask in place and
+     * to hand to the transport, which saves a copy for large messages.
+     */
+    private void sendData(Opcode op, byte[] b, int off, int len, boolean owned) {
+        if (deflater != null && len >= compressionThreshold) {
+            int n = deflater.compress(b, off, len);
+            outbound.add(encoder.encode(true, RSV1, op, deflater.output(), 0, n));
+        } else if (owned && len > SMALL_MESSAGE) {
+            outbound.add(encoder.encodeHeaderMaskingInPlace(true, 0, op, b, off, len));
+            outbound.add(ByteBuffer.wrap(b, off, len));
+        } else {
+            outbound.add(encoder.encode(true, 0, op, b, off, len));
+        }
+    }
+
+    private void requireOpen() {
+        if (closeSent) {
+            throw new IllegalStateException("close already sent");
+        }
+        if (state != State.OPEN) {
+            throw new IllegalStateException("connection is " + state);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Events and bytes out
+
+    /** The next event, in order, or null. {@link ProtocolEvent.Closed} is the last one. */
+    public ProtocolEvent pollEvent() {
+        return events.poll();
+    }
+
+    /** The next buffer to write, in order, or null. */
+    public ByteBuffer pollOutbound() {
+        return outbound.poll();
+    }
+
+    /** Whether buffers are waiting in {@link #pollOutbound()}. */
+    public boolean hasOutbound() {
+        return !outbound.isEmpty();
+    }
+
+    /**
+     * Whether the I/O layer should expect the peer to close and arm a timer as a backstop: after our
+     * close until the peer's close arrives, and on a client after the closing handshake until the
+     * server closes TCP (RFC 6455 7.1.1).
+     */
+    public boolean closeExpected() {
+        return state == State.CLOSING || (state == State.CLOSED && !shouldCloseTransport());
+    }
+
+    /**
+     * Whether the I/O layer should close TCP once the outbound bytes are written: a server after the
+     * closing handshake (RFC 6455 7.1.1: the server closes first), either side after failing the
+     * connection (7.1.7) or after the peer's EOF.
+     */
+    public boolean shouldCloseTransport() {
+        return failed || eofReceived || released || (state == State.CLOSED && role == Role.SERVER);
+    }
+
+    /**
+     * Ends the zlib streams. Call when the connection ends; idempotent. If the connection was not
+     * closed yet it is reported closed with {@code 1006}; later input is ignored.
+     */
+    public void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        if (!closedReported) {
+            reportClosed(CloseCode.ABNORMAL_CLOSURE, "", false, null);
+        }
+        if (deflater != null) {
+            deflater.release();
+        }
+        if (inflater != null) {
+            inflater.release();
+        }
+    }
+
+    boolean deflaterReleased() {
+        return deflater == null || deflater.isReleased();
+    }
+
+    boolean inflaterReleased() {
+        return inflater == null || inflater.isReleased();
+    }
+
+    boolean compresses() {
+        return deflater != null;
+    }
+
+    private void reportClosed(CloseCode code, String reason, boolean wasClean, Throwable cause) {
+        state = State.CLOSED;
+        closedReported = true;
+        messageOpcode = null;
+        message = null;
+        events.add(new ProtocolEvent.Closed(code, reason, wasClean, cause));
+    }
+
+    private static String truncateUtf8(String s, int maxBytes) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        if (b.length <= maxBytes) {
+            return s;
+        }
+        int end = maxBytes;
+        while (end > 0 && (b[end] & 0xC0) == 0x80) {
+            end--; // do not cut a code point
+        }
+        return new String(b, 0, end, StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,71 @@
+package dev.duplex.protocol;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * RFC 6455 5.3 masking: XOR with a 4-byte key, eight bytes at a time. The {@code phase} is the
+ * payload offset modulo 4 at which the run starts, so a payload can be (un)masked in pieces.
+ */
+public final class Masking {
+
+    private static final VarHandle BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    private Masking() {}
+
+    /** Masks {@code a[off, off+len)} in place. */
+    public static void mask(byte[] a, int off, int len, int key, int phase) {
+        copyMasked(a, off, a, off, len, key, phase);
+    }
+
+    /** Copies {@code len} bytes from {@code src} to {@code dst}, XORing them with the key. */
+    public static void copyMasked(byte[] src, int srcOff, byte[] dst, int dstOff, int len, int key, int phase) {
+        int k = Integer.rotateLeft(key, 8 * (phase & 3));
+        long k8 = repeat(k);
+        int i = 0;
+        for (int end = len - 7; i < end; i += 8) {
+            BE.set(dst, dstOff + i, (long) BE.get(src, srcOff + i) ^ k8);
+        }
+        for (; i < len; i++) {
+            dst[dstOff + i] = (byte) (src[srcOff + i] ^ (k >>> (24 - 8 * (i & 3))));
+        }
+    }
+
+    /**
+     * Copies {@code len} bytes starting at absolute index {@code srcIndex} of {@code src} (heap,
+     * direct or read-only; its position is not changed) to {@code dst}, XORing them with the key.
+     */
+    public static void copyMasked(ByteBuffer src, int srcIndex, byte[] dst, int dstOff, int len, int key, int phase) {
+        if (src.hasArray()) {
+            copyMasked(src.array(), src.arrayOffset() + srcIndex, dst, dstOff, len, key, phase);
+            return;
+        }
+        int k = Integer.rotateLeft(key, 8 * (phase & 3));
+        long k8 = repeat(k);
+        boolean big = src.order() == ByteOrder.BIG_ENDIAN;
+        int i = 0;
+        for (int end = len - 7; i < end; i += 8) {
+            long v = src.getLong(srcIndex + i);
+            BE.set(dst, dstOff + i, (big ? v : Long.reverseBytes(v)) ^ k8);
+        }
+        for (; i < len; i++) {
+            dst[dstOff + i] = (byte) (src.get(srcIndex + i) ^ (k >>> (24 - 8 * (i & 3))));
+        }
+    }
+
+    /** Copies without masking (key 0), from any kind of buffer, without moving its position. */
+    public static void copy(ByteBuffer src, int srcIndex, byte[] dst, int dstOff, int len) {
+        if (src.hasArray()) {
+            System.arraycopy(src.array(), src.arrayOffset() + srcIndex, dst, dstOff, len);
+        } else {
+            src.get(srcIndex, dst, dstOff, len);
+        }
+    }
+
+    private static long repeat(int k) {
+        long u = k & 0xFFFF_FFFFL;
+        return (u << 32) | u;
+    }
+}
