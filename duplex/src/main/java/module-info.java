@@ -9,4 +9,5 @@
  */
 module dev.duplex {
     exports dev.duplex.protocol;
+    exports dev.duplex.server;
 }

@@ -1,0 +1,263 @@
+package dev.duplex.server;
+
+import dev.duplex.protocol.CloseCode;
+import dev.duplex.protocol.ProtocolEvent;
+import dev.duplex.protocol.State;
+import dev.duplex.transport.ChannelListener;
+import dev.duplex.transport.OpenInfo;
+import dev.duplex.transport.WsChannel;
+
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * One accepted WebSocket, with the same shape as the browser's {@code WebSocket} (and Node
+ * {@code ws}'s server socket): {@code send}, {@code close}, {@code readyState}, {@code bufferedAmount},
+ * {@code protocol}, {@code extensions} and {@code on*} handlers, plus the upgrade {@link #request()},
+ * {@link #remoteAddress()}, {@link #pathParam} and a user {@link #attachment()}.
+ *
+ * <p>Thread-safe: {@code send} and {@code close} may be called from any thread and never block; the
+ * bytes go through the connection's event loop. Handlers run in order and never concurrently (see
+ * {@link WebSocketHandler}).
+ */
+public final class ServerWebSocket {
+
+    private static final System.Logger LOG = System.getLogger(ServerWebSocket.class.getName());
+
+    private final WsChannel channel;
+    private final ServerRequest request;
+    private final WebSocketHandler handler;
+    private volatile Object attachment;
+    private volatile Runnable onopen;
+    private volatile Consumer<Message> onmessage;
+    private volatile Consumer<CloseEvent> onclose;
+    private volatile Consumer<Throwable> onerror;
+    private volatile long maxBufferedAmount = Long.MAX_VALUE;
+
+    ServerWebSocket(WsChannel channel, ServerRequest request, WebSocketHandler handler, Object attachment) {
+        this.channel = channel;
+        this.request = request;
+        this.handler = handler;
+        this.attachment = attachment;
+    }
+
+    /** Sends a text message. Returns false (dropping it) when the socket is not OPEN. */
+    public boolean send(String text) {
+        return channel.sendText(Objects.requireNonNull(text));
+    }
+
+    /** Sends the buffer's remaining bytes as a binary message; the bytes are copied. */
+    public boolean send(ByteBuffer data) {
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+        return channel.sendBinary(copy.asReadOnlyBuffer());
+    }
+
+    /** Sends a binary message; the array is copied. */
+    public boolean send(byte[] data) {
+        return channel.sendBinary(ByteBuffer.wrap(data.clone()).asReadOnlyBuffer());
+    }
+
+    /** Sends a message in kind (text as text, binary as binary): {@code ws.onmessage(ws::send)} echoes. */
+    public boolean send(Message message) {
+        return message.isText() ? channel.sendText(message.text()) : channel.sendBinary(message.data());
+    }
+
+    /** Sends a message prepared once for many sockets (see {@link Broadcast}). */
+    public boolean send(Broadcast message) {
+        return message.sendOn(channel);
+    }
+
+    /** Sends a ping with an application payload of at most 125 bytes. */
+    public boolean ping(ByteBuffer payload) {
+        return channel.sendPing(payload);
+    }
+
+    /** Starts the closing handshake with no status code (the peer sees 1005). */
+    public void close() {
+        channel.close(null, "");
+    }
+
+    /**
+     * Starts the closing handshake with {@code code} (1000–1003, 1007–1014 or 3000–4999) and a reason
+     * of at most 123 UTF-8 bytes (RFC 6455 5.5.1, 7.4).
+     */
+    public void close(int code, String reason) {
+        CloseCode c = CloseCode.of(code);
+        if (!c.isSendable()) {
+            throw new IllegalArgumentException("close code may not be sent: " + code);
+        }
+        String r = reason == null ? "" : reason;
+        if (r.getBytes(StandardCharsets.UTF_8).length > 123) {
+            throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
+        }
+        channel.close(c, r);
+    }
+
+    /** Drops the connection without a closing handshake (the handlers see 1006). */
+    public void terminate() {
+        channel.abort(new java.io.IOException("terminated by the server"));
+    }
+
+    /** CONNECTING, OPEN, CLOSING or CLOSED (ordinals equal the browser's numbers). */
+    public State readyState() {
+        return channel.readyState();
+    }
+
+    /** Payload bytes sent but not yet handed to the OS. */
+    public long bufferedAmount() {
+        return channel.bufferedAmount();
+    }
+
+    /** The selected subprotocol, or {@code ""}. */
+    public String protocol() {
+        return channel.protocol();
+    }
+
+    /** The negotiated extensions ({@code permessage-deflate; ...}), or {@code ""}. */
+    public String extensions() {
+        return channel.extensions();
+    }
+
+    /** The upgrade request. */
+    public ServerRequest request() {
+        return request;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return channel.remoteAddress();
+    }
+
+    /** A path parameter of the route, e.g. {@code room} in {@code /chat/{room}}; or null. */
+    public String pathParam(String name) {
+        return request.pathParam(name);
+    }
+
+    /** The user's object for this socket (set by the handshake hook or {@link #attach}). */
+    @SuppressWarnings("unchecked")
+    public <T> T attachment() {
+        return (T) attachment;
+    }
+
+    public void attach(Object value) {
+        this.attachment = value;
+    }
+
+    public ServerWebSocket onopen(Runnable handler) {
+        this.onopen = handler;
+        return this;
+    }
+
+    public ServerWebSocket onmessage(Consumer<Message> handler) {
+        this.onmessage = handler;
+        return this;
+    }
+
+    public ServerWebSocket onclose(Consumer<CloseEvent> handler) {
+        this.onclose = handler;
+        return this;
+    }
+
+    public ServerWebSocket onerror(Consumer<Throwable> handler) {
+        this.onerror = handler;
+        return this;
+    }
+
+    long maxBufferedAmount() {
+        return maxBufferedAmount;
+    }
+
+    WsChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerWebSocket[" + request.path() + " from " + remoteAddress() + ", " + readyState() + "]";
+    }
+
+    /** Turns transport callbacks into handler calls. */
+    final class Listener implements ChannelListener {
+        private final Consumer<ServerWebSocket> onEnd;
+
+        Listener(Consumer<ServerWebSocket> onEnd) {
+            this.onEnd = onEnd;
+        }
+
+        @Override
+        public void onOpen(WsChannel ch, OpenInfo info) {
+            guard(() -> {
+                handler.onOpen(ServerWebSocket.this);
+                Runnable r = onopen;
+                if (r != null) {
+                    r.run();
+                }
+            });
+        }
+
+        @Override
+        public void onEvent(WsChannel ch, ProtocolEvent event) {
+            switch (event) {
+                case ProtocolEvent.TextMessage t -> deliver(Message.text(t.text()));
+                case ProtocolEvent.BinaryMessage b -> deliver(Message.binary(b.data()));
+                case ProtocolEvent.Closed c -> {
+                    try {
+                        if (c.cause() != null) {
+                            error(c.cause());
+                        }
+                        CloseEvent e = new CloseEvent(c.code().code(), c.reason(), c.wasClean());
+                        safely(() -> handler.onClose(ServerWebSocket.this, e));
+                        Consumer<CloseEvent> h = onclose;
+                        if (h != null) {
+                            safely(() -> h.accept(e));
+                        }
+                    } finally {
+                        onEnd.accept(ServerWebSocket.this);
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        private void deliver(Message m) {
+            guard(() -> {
+                handler.onMessage(ServerWebSocket.this, m);
+                Consumer<Message> h = onmessage;
+                if (h != null) {
+                    h.accept(m);
+                }
+            });
+        }
+
+        private void error(Throwable t) {
+            safely(() -> handler.onError(ServerWebSocket.this, t));
+            Consumer<Throwable> h = onerror;
+            if (h != null) {
+                safely(() -> h.accept(t));
+            }
+        }
+
+        /** A handler that throws fails the connection with 1011 (RFC 6455 7.4.1 "unexpected condition"). */
+        private void guard(Runnable r) {
+            try {
+                r.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, "WebSocket handler threw; closing with 1011", e);
+                if (channel.readyState() == State.OPEN) {
+                    channel.close(CloseCode.INTERNAL_ERROR, "");
+                }
+            }
+        }
+
+        private void safely(Runnable r) {
+            try {
+                r.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, "WebSocket handler threw", e);
+            }
+        }
+    }
+}
