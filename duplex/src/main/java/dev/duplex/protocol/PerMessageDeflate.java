@@ -218,7 +218,8 @@ public final class PerMessageDeflate {
             switch (name) {
                 case SERVER_NO_CONTEXT_TAKEOVER, CLIENT_NO_CONTEXT_TAKEOVER -> {
                     if (p.value() != null) {
-                        throw clientFailure("permessage-deflate parameter " + p.name() + " takes no value");
+                        throw clientFailure("Invalid permessage-deflate parameter " + p.name() + "=" + p.value()
+                                + ": it takes no value");
                     }
                     if (name.equals(SERVER_NO_CONTEXT_TAKEOVER)) {
                         serverNoContext = true;     // 7.1.1.1: allowed even if not offered
