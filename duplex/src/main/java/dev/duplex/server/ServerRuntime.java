@@ -1,34 +1,262 @@
 package dev.duplex.server;
 
+import dev.duplex.protocol.CloseCode;
+import dev.duplex.protocol.HandshakeException;
+import dev.duplex.protocol.Headers;
+import dev.duplex.protocol.HttpRequest;
+import dev.duplex.protocol.HttpResponse;
+import dev.duplex.protocol.PerMessageDeflate;
+import dev.duplex.protocol.ServerHandshake;
+import dev.duplex.transport.Acceptor;
+import dev.duplex.transport.ConnectionConfig;
+import dev.duplex.transport.Dispatch;
+import dev.duplex.transport.EventLoopGroup;
+import dev.duplex.transport.ServerCallbacks;
+import dev.duplex.transport.ServerExchange;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The running side of a {@link WebSocketServer} (placeholder until the engine lands). */
-final class ServerRuntime {
+/** The running side of a {@link WebSocketServer}: routing, the upgrade, plain HTTP, shutdown. */
+final class ServerRuntime implements ServerCallbacks {
 
-    private final WebSocketServer server;
+    private static final System.Logger LOG = System.getLogger(WebSocketServer.class.getName());
+
+    private final WebSocketServer.Builder config;
+    private final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
+    private final Collection<ServerWebSocket> openView = Collections.unmodifiableSet(open);
+    private EventLoopGroup group;
+    private Acceptor acceptor;
+    private volatile InetSocketAddress address;
+    private boolean started;
+    private boolean stopped;
 
     ServerRuntime(WebSocketServer server) {
-        this.server = server;
+        this.config = server.config;
     }
 
-    void start() {
-        throw new UnsupportedOperationException("server engine in progress");
+    synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("server already started");
+        }
+        started = true;
+        WebSocketServer.Builder c = config;
+        SecureRandom random = new SecureRandom();
+        ConnectionConfig cc = new ConnectionConfig(c.limits, random::nextInt, c.deflate ? c.compressionThreshold : 0,
+                c.handshakeTimeout, c.closeTimeout, c.idleTimeout, c.pingInterval, c.pongTimeout,
+                c.maxBufferedBytes, Math.min(c.maxBufferedBytes, 4L << 20), 1L << 20,
+                c.virtualThreadHandlers ? Dispatch.virtualThread() : null, 64, 16);
+        int threads = c.threads > 0 ? c.threads : EventLoopGroup.defaultThreads();
+        group = new EventLoopGroup("duplex-server", threads, c.clock, false);
+        InetSocketAddress bind = c.bindAddress == null ? new InetSocketAddress(c.port)
+                : new InetSocketAddress(c.bindAddress, c.port);
+        try {
+            acceptor = Acceptor.bind(group, bind, c.backlog, cc, c.sslContext, this);
+        } catch (IOException e) {
+            group.close();
+            throw new UncheckedIOException("cannot listen on " + bind + ": " + e.getMessage(), e);
+        }
+        address = acceptor.address();
     }
 
     int port() {
-        return -1;
+        InetSocketAddress a = address;
+        return a == null ? -1 : a.getPort();
     }
 
     InetSocketAddress address() {
-        return null;
+        return address;
     }
 
     Collection<ServerWebSocket> connections() {
-        return List.of();
+        return openView;
     }
 
     void stop() {
+        synchronized (this) {
+            if (!started || stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        acceptor.close().join();
+        for (ServerWebSocket ws : open) {
+            ws.channel().close(CloseCode.GOING_AWAY, "server shutting down");
+        }
+        long deadline = System.nanoTime() + config.shutdownGrace.toNanos();
+        while (!open.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        group.shutdown().join();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Requests (on the connection's loop)
+
+    @Override
+    public void onRequest(HttpRequest request, ServerExchange exchange) {
+        ServerRequest req = new ServerRequest(request.method(), request.target(),
+                toMap(request.headers()), exchange.remoteAddress(), Map.of());
+        if (ServerHandshake.isUpgradeRequest(request)) {
+            upgrade(request, req, exchange);
+        } else {
+            serveHttp(request, req, exchange);
+        }
+    }
+
+    private void upgrade(HttpRequest request, ServerRequest req, ServerExchange exchange) {
+        WebSocketServer.Route route = null;
+        Map<String, String> params = null;
+        for (WebSocketServer.Route r : config.routes) {
+            params = r.pattern().match(req.path());
+            if (params != null) {
+                route = r;
+                break;
+            }
+        }
+        if (route == null) {
+            exchange.reject(ServerHandshake.reject(404, "No WebSocket endpoint at " + req.path() + "\n"));
+            return;
+        }
+        // RFC 6455 10.2: the origin check protects browsers' users from cross-site WebSockets.
+        if (!config.originPolicy.allows(request.header("Origin"), request.header("Host"))) {
+            exchange.reject(ServerHandshake.reject(403, "Origin not allowed\n"));
+            return;
+        }
+        ServerHandshake hs;
+        try {
+            hs = ServerHandshake.validate(request, config.deflate
+                    ? PerMessageDeflate.Options.DEFAULT : PerMessageDeflate.Options.DISABLED);
+        } catch (HandshakeException e) {
+            exchange.reject(e.toResponse());
+            return;
+        }
+        req = req.withPathParams(params);
+        HandshakeDecision decision = HandshakeDecision.accept();
+        if (config.handshakeHook != null) {
+            try {
+                decision = config.handshakeHook.onHandshake(req);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "handshake hook threw", e);
+                exchange.reject(ServerHandshake.reject(500, "Internal Server Error\n"));
+                return;
+            }
+            if (decision == null) {
+                decision = HandshakeDecision.accept();
+            }
+        }
+        Headers.Builder extra = Headers.builder();
+        decision.headers.forEach(e -> extra.add(e.getKey(), e.getValue()));
+        if (!decision.accept) {
+            HttpResponse r = ServerHandshake.reject(decision.status, decision.body);
+            Headers.Builder h = r.headers().toBuilder();
+            decision.headers.forEach(e -> h.add(e.getKey(), e.getValue()));
+            exchange.reject(new HttpResponse(r.status(), r.reason(), h.build(), r.body()));
+            return;
+        }
+        String subprotocol = decision.subprotocol != null ? decision.subprotocol
+                : hs.selectSubprotocol(config.subprotocols);
+        ServerHandshake.Accepted accepted;
+        try {
+            accepted = hs.accept(subprotocol, extra.build());
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "handshake hook chose an invalid answer", e);
+            exchange.reject(ServerHandshake.reject(500, "Internal Server Error\n"));
+            return;
+        }
+        ServerWebSocket ws = new ServerWebSocket(exchange.channel(), req, route.handler(), decision.attachment);
+        open.add(ws);
+        exchange.upgrade(accepted, ws.new Listener(open::remove));
+    }
+
+    private void serveHttp(HttpRequest request, ServerRequest req, ServerExchange exchange) {
+        String method = request.method();
+        boolean head = method.equals("HEAD");
+        String path = req.path();
+        for (WebSocketServer.HttpRoute r : config.httpRoutes) {
+            Map<String, String> params = r.pattern().match(path);
+            if (params != null) {
+                HttpReply reply = r.handler().handle(req.withPathParams(params));
+                if (reply != null) {
+                    exchange.respond(toResponse(reply), head);
+                    return;
+                }
+            }
+        }
+        if (method.equals("GET") || head) {
+            for (StaticMount m : config.staticMounts) {
+                try {
+                    StaticMount.Resource res = m.find(path);
+                    if (res != null) {
+                        exchange.respond(response(200, res.contentType(), res.body(), Headers.EMPTY), head);
+                        return;
+                    }
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "cannot read static file for " + path, e);
+                    exchange.respond(text(500, "Internal Server Error\n"), head);
+                    return;
+                }
+            }
+            for (WebSocketServer.Route r : config.routes) {
+                if (r.pattern().match(path) != null) {
+                    exchange.respond(response(426, "text/plain; charset=utf-8",
+                            "This is a WebSocket endpoint; send an Upgrade request.\n".getBytes(StandardCharsets.UTF_8),
+                            Headers.of("Upgrade", "websocket", "Connection", "Upgrade")), head);
+                    return;
+                }
+            }
+            exchange.respond(text(404, "Not Found\n"), head);
+            return;
+        }
+        if (!config.staticMounts.isEmpty() || !config.routes.isEmpty()) {
+            exchange.respond(response(405, "text/plain; charset=utf-8",
+                    "Method Not Allowed\n".getBytes(StandardCharsets.UTF_8), Headers.of("Allow", "GET, HEAD")), false);
+        } else {
+            exchange.respond(text(404, "Not Found\n"), false);
+        }
+    }
+
+    private static HttpResponse toResponse(HttpReply reply) {
+        Headers.Builder h = Headers.builder();
+        reply.headers.forEach(e -> h.add(e.getKey(), e.getValue()));
+        return response(reply.status, reply.contentType, reply.body, h.build());
+    }
+
+    private static HttpResponse text(int status, String body) {
+        return response(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), Headers.EMPTY);
+    }
+
+    private static HttpResponse response(int status, String contentType, byte[] body, Headers extra) {
+        Headers.Builder h = extra.toBuilder();
+        if (contentType != null) {
+            h.set("Content-Type", contentType);
+        }
+        h.set("Content-Length", Integer.toString(body.length));
+        h.set("Cache-Control", "no-cache");
+        return new HttpResponse(status, HttpResponse.reasonPhrase(status), h.build(), body);
+    }
+
+    private static Map<String, List<String>> toMap(Headers headers) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (Headers.Field f : headers) {
+            m.computeIfAbsent(f.name(), k -> new java.util.ArrayList<>()).add(f.value());
+        }
+        return m;
     }
 }

@@ -38,6 +38,14 @@ public interface WsChannel {
      */
     boolean sendBinary(ByteBuffer data);
 
+    /**
+     * Sends a message encoded once for many connections (a broadcast); the shared bytes are not
+     * copied when the connection can use them as they are.
+     */
+    default boolean sendPrepared(dev.duplex.protocol.PreparedMessage message) {
+        throw new UnsupportedOperationException("prepared messages are not supported by " + getClass());
+    }
+
     /** Sends a ping (at most 125 bytes, RFC 6455 5.5). */
     boolean sendPing(ByteBuffer payload);
 

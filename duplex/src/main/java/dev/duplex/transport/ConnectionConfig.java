@@ -1,0 +1,24 @@
+package dev.duplex.transport;
+
+import dev.duplex.protocol.Limits;
+import dev.duplex.protocol.MaskSource;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * Per-connection settings shared by client and server connections. Durations of zero disable the
+ * timer they configure.
+ *
+ * @param eventExecutor null to call listeners on the loop, else the executor they run on (serialised)
+ */
+public record ConnectionConfig(Limits limits, MaskSource masks, int compressionThreshold,
+                               Duration handshakeTimeout, Duration closeTimeout, Duration idleTimeout,
+                               Duration pingInterval, Duration pongTimeout, long maxBufferedBytes,
+                               long writeHighWater, long writeLowWater,
+                               Executor eventExecutor, int eventHighWater, int eventLowWater) {
+
+    long nanos(Duration d) {
+        return d == null ? 0 : d.toNanos();
+    }
+}
