@@ -8,6 +8,7 @@
  * </ul>
  */
 module dev.duplex {
+    exports dev.duplex;
     exports dev.duplex.protocol;
     exports dev.duplex.server;
 }

@@ -1,0 +1,332 @@
+package dev.duplex;
+
+import dev.duplex.protocol.Limits;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The options bag for {@link WebSocket#WebSocket(String, WebSocketOptions)}: the standard's
+ * {@code WebSocketInit} ({@link Builder#protocols}) plus the non-browser extras a Java program expects,
+ * all opt-in. Immutable; build with {@link #builder()}.
+ *
+ * <pre>{@code
+ * var options = WebSocketOptions.builder()
+ *         .protocols("chat")
+ *         .header("Authorization", "Bearer " + token)
+ *         .connectTimeout(Duration.ofSeconds(5))
+ *         .keepAlive(Duration.ofSeconds(30), Duration.ofSeconds(10))
+ *         .build();
+ * }</pre>
+ */
+public final class WebSocketOptions {
+
+    /** The default hard limit on {@code bufferedAmount}: 16 MiB (OkHttp's queue limit). */
+    public static final long DEFAULT_MAX_BUFFERED_AMOUNT = 16L << 20;
+
+    /** The default connect timeout, covering TCP, proxy, TLS and the opening handshake. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Header names the client owns; setting one of them is an error. RFC 6455 4.1. */
+    private static final Set<String> RESERVED_HEADERS = Set.of(
+            "host", "upgrade", "connection", "content-length", "transfer-encoding",
+            "sec-websocket-key", "sec-websocket-version", "sec-websocket-accept",
+            "sec-websocket-extensions", "sec-websocket-protocol");
+
+    private static final WebSocketOptions DEFAULTS = builder().build();
+
+    private final List<String> protocols;
+    private final String baseUrl;
+    private final Map<String, List<String>> headers;
+    private final Duration connectTimeout;
+    private final Duration pingInterval;
+    private final Duration pongTimeout;
+    private final InetSocketAddress proxy;
+    private final Map<String, List<String>> proxyHeaders;
+    private final SSLContext sslContext;
+    private final boolean hostnameVerification;
+    private final boolean perMessageDeflate;
+    private final Limits limits;
+    private final long maxBufferedAmount;
+    private final boolean dispatchOnLoop;
+
+    private WebSocketOptions(Builder b) {
+        this.protocols = List.copyOf(b.protocols);
+        this.baseUrl = b.baseUrl;
+        this.headers = freeze(b.headers);
+        this.connectTimeout = b.connectTimeout;
+        this.pingInterval = b.pingInterval;
+        this.pongTimeout = b.pongTimeout;
+        this.proxy = b.proxy;
+        this.proxyHeaders = freeze(b.proxyHeaders);
+        this.sslContext = b.sslContext;
+        this.hostnameVerification = b.hostnameVerification;
+        this.perMessageDeflate = b.perMessageDeflate;
+        this.limits = b.limits;
+        this.maxBufferedAmount = b.maxBufferedAmount;
+        this.dispatchOnLoop = b.dispatchOnLoop;
+    }
+
+    /** The defaults: no subprotocols, deflate offered, hostname verification on, no keep-alive. */
+    public static WebSocketOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.protocols.addAll(protocols);
+        b.baseUrl = baseUrl;
+        headers.forEach((k, v) -> b.headers.put(k, new ArrayList<>(v)));
+        b.connectTimeout = connectTimeout;
+        b.pingInterval = pingInterval;
+        b.pongTimeout = pongTimeout;
+        b.proxy = proxy;
+        proxyHeaders.forEach((k, v) -> b.proxyHeaders.put(k, new ArrayList<>(v)));
+        b.sslContext = sslContext;
+        b.hostnameVerification = hostnameVerification;
+        b.perMessageDeflate = perMessageDeflate;
+        b.limits = limits;
+        b.maxBufferedAmount = maxBufferedAmount;
+        b.dispatchOnLoop = dispatchOnLoop;
+        return b;
+    }
+
+    /** The subprotocols to offer, in order ({@code WebSocketInit.protocols}). */
+    public List<String> protocols() {
+        return protocols;
+    }
+
+    /** The base URL relative URLs resolve against (the browser's "API base URL"), or null. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Extra handshake headers, in insertion order. Non-standard: browsers cannot set them. */
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
+
+    /** How long TCP connect, proxy tunnel, TLS and the opening handshake may take together. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How often to ping an idle connection, or null for never. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    /** How long to wait for a pong before the peer is declared dead (1006), or null. */
+    public Duration pongTimeout() {
+        return pongTimeout;
+    }
+
+    /** The HTTP proxy to tunnel through with CONNECT, or null for a direct connection. */
+    public InetSocketAddress proxy() {
+        return proxy;
+    }
+
+    /** Headers for the proxy's CONNECT request (e.g. {@code Proxy-Authorization}). */
+    public Map<String, List<String>> proxyHeaders() {
+        return proxyHeaders;
+    }
+
+    /** The TLS context for {@code wss:}, or null for the JDK default. */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    /** Whether the server certificate must match the URL's host (RFC 2818 / RFC 6125). On by default. */
+    public boolean hostnameVerification() {
+        return hostnameVerification;
+    }
+
+    /** Whether permessage-deflate (RFC 7692) is offered. On by default, as browsers do. */
+    public boolean perMessageDeflate() {
+        return perMessageDeflate;
+    }
+
+    /** Limits on what the server may send. */
+    public Limits limits() {
+        return limits;
+    }
+
+    /** The hard limit on {@code bufferedAmount}: a send past it fails the connection (error, then close). */
+    public long maxBufferedAmount() {
+        return maxBufferedAmount;
+    }
+
+    /**
+     * Whether listeners run on the transport's event-loop thread instead of the socket's virtual thread.
+     * Faster; listeners must then never block.
+     */
+    public boolean dispatchOnLoop() {
+        return dispatchOnLoop;
+    }
+
+    private static Map<String, List<String>> freeze(Map<String, List<String>> m) {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        m.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** Builds {@link WebSocketOptions}; every setter validates at once. */
+    public static final class Builder {
+        private final List<String> protocols = new ArrayList<>();
+        private String baseUrl;
+        private final Map<String, List<String>> headers = new LinkedHashMap<>();
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration pingInterval;
+        private Duration pongTimeout;
+        private InetSocketAddress proxy;
+        private final Map<String, List<String>> proxyHeaders = new LinkedHashMap<>();
+        private SSLContext sslContext;
+        private boolean hostnameVerification = true;
+        private boolean perMessageDeflate = true;
+        private Limits limits = Limits.DEFAULTS;
+        private long maxBufferedAmount = DEFAULT_MAX_BUFFERED_AMOUNT;
+        private boolean dispatchOnLoop;
+
+        private Builder() {
+        }
+
+        /** Replaces the subprotocols to offer; the constructor validates them (SyntaxError). */
+        public Builder protocols(String... protocols) {
+            return protocols(List.of(protocols));
+        }
+
+        public Builder protocols(List<String> protocols) {
+            this.protocols.clear();
+            this.protocols.addAll(protocols);
+            return this;
+        }
+
+        /** A base URL for relative URLs; the constructor validates it. */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = baseUrl;
+            return this;
+        }
+
+        /**
+         * Adds a handshake header (repeatable). The headers the handshake itself sets (Host, Upgrade,
+         * Connection, Sec-WebSocket-*) cannot be set here.
+         */
+        public Builder header(String name, String value) {
+            checkHeader(name, value);
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("the handshake sets " + name + " itself");
+            }
+            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * Pings the server every {@code interval} and fails the connection (1006) when no pong arrives
+         * within {@code timeout}: dead-peer detection for long-lived connections.
+         */
+        public Builder keepAlive(Duration interval, Duration timeout) {
+            this.pingInterval = positive(interval, "interval");
+            this.pongTimeout = positive(timeout, "timeout");
+            return this;
+        }
+
+        /** Turns keep-alive pings off (the default). */
+        public Builder noKeepAlive() {
+            this.pingInterval = null;
+            this.pongTimeout = null;
+            return this;
+        }
+
+        /** Connects through the HTTP proxy at {@code proxy} with CONNECT (RFC 9110 9.3.6). */
+        public Builder proxy(InetSocketAddress proxy) {
+            this.proxy = Objects.requireNonNull(proxy, "proxy");
+            return this;
+        }
+
+        /** Adds a header to the proxy's CONNECT request. */
+        public Builder proxyHeader(String name, String value) {
+            checkHeader(name, value);
+            proxyHeaders.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /** Turns hostname verification off. Only for tests against a certificate with another name. */
+        public Builder hostnameVerification(boolean on) {
+            this.hostnameVerification = on;
+            return this;
+        }
+
+        public Builder perMessageDeflate(boolean offer) {
+            this.perMessageDeflate = offer;
+            return this;
+        }
+
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        public Builder maxBufferedAmount(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxBufferedAmount must be positive");
+            }
+            this.maxBufferedAmount = bytes;
+            return this;
+        }
+
+        public Builder dispatchOnLoop(boolean onLoop) {
+            this.dispatchOnLoop = onLoop;
+            return this;
+        }
+
+        public WebSocketOptions build() {
+            return new WebSocketOptions(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive");
+            }
+            return d;
+        }
+
+        private static void checkHeader(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (name.isEmpty() || !Protocols.isToken(name)) {
+                throw new IllegalArgumentException("not a valid header name: " + name);
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '\r' || c == '\n' || c == 0 || c > 0xff) {
+                    throw new IllegalArgumentException("not a valid value for header " + name);
+                }
+            }
+        }
+    }
+}
