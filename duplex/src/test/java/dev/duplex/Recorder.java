@@ -1,0 +1,75 @@
+package dev.duplex;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Records every event a socket fires, with the readyState seen inside the listener, and lets a test
+ * assert them in order. Generous timeouts: a loaded 2-core machine must not make it flaky.
+ */
+final class Recorder {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /** One dispatched event and what the listener saw. */
+    record Seen(Event event, ReadyState state, Thread thread) {
+        String type() {
+            return event.type();
+        }
+    }
+
+    final BlockingQueue<Seen> events = new LinkedBlockingQueue<>();
+
+    static Recorder on(WebSocket ws) {
+        Recorder r = new Recorder();
+        for (String type : List.of("open", "message", "error", "close")) {
+            ws.addEventListener(type, e -> r.events.add(new Seen(e, ws.readyState(), Thread.currentThread())));
+        }
+        return r;
+    }
+
+    Seen next() throws InterruptedException {
+        Seen s = events.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(s).as("an event within " + TIMEOUT).isNotNull();
+        return s;
+    }
+
+    Seen next(String type) throws InterruptedException {
+        Seen s = next();
+        assertThat(s.type()).isEqualTo(type);
+        return s;
+    }
+
+    MessageEvent message() throws InterruptedException {
+        return (MessageEvent) next("message").event();
+    }
+
+    CloseEvent close() throws InterruptedException {
+        return (CloseEvent) next("close").event();
+    }
+
+    /** The types of all remaining events up to and including close. */
+    List<String> typesUntilClose() throws InterruptedException {
+        List<String> types = new ArrayList<>();
+        while (true) {
+            Seen s = next();
+            types.add(s.type());
+            if (s.type().equals("close")) {
+                return types;
+            }
+        }
+    }
+
+    /** After close, nothing else may come: close is last and fires once. */
+    void assertNoMore(WebSocket ws) throws InterruptedException {
+        // awaitClose returns once the close task has finished; later message tasks see CLOSED and drop.
+        assertThat(ws.awaitClose(TIMEOUT)).isNotNull();
+        assertThat(events).isEmpty();
+    }
+}
