@@ -27,13 +27,16 @@ interface ClientConnector {
         void start();
 
         /**
-         * Queues a text message; {@link Events#written} later reports {@code size} once it has been handed
-         * to the network. Returns false (and queues nothing) once the connection is closing or closed.
+         * Queues a text message of {@code size} UTF-8 bytes. Returns false (and queues nothing) once the
+         * connection is closing or closed.
          */
         boolean sendText(String text, long size);
 
         /** Queues a binary message the link may keep (the caller made it immutable). */
         boolean sendBinary(ByteBuffer data, long size);
+
+        /** Payload bytes queued by the sends above and not yet handed to the network. */
+        long outstanding();
 
         /**
          * Starts the closing handshake: a close frame with {@code code} and {@code reason}, or with an
@@ -64,9 +67,6 @@ interface ClientConnector {
 
         /** The server's close frame arrived: the closing handshake has started (WHATWG §closeWebSocket). */
         void closing(int code, String reason);
-
-        /** {@code bytes} of application data given to earlier sends have been handed to the network. */
-        void written(long bytes);
 
         /**
          * The connection is closed. {@code failed}: the connection was failed (RFC 6455 7.1.7) — the client

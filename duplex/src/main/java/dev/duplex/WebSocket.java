@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -71,9 +70,15 @@ public final class WebSocket {
     private volatile boolean full;
     private final AtomicBoolean closeFired = new AtomicBoolean();
 
-    private final AtomicLong bufferedAmount = new AtomicLong();
-    private final AtomicLong writtenNotApplied = new AtomicLong();
-    private final AtomicBoolean writtenTaskQueued = new AtomicBoolean();
+    /*
+     * bufferedAmount (WHATWG §dom-websocket-bufferedamount) = bytes still queued in the link as of the
+     * last refresh + every byte counted since, including discarded sends. Refreshed when a task starts
+     * and when read from outside the socket's tasks, so it never shrinks in the middle of a listener.
+     */
+    private final Object sendLock = new Object();
+    private volatile long bufferedAmount;   // guarded by sendLock for writes
+    private long linkEstimate;              // guarded by sendLock: what the link holds, as we believe
+    private volatile boolean frozen;        // after close: nothing leaves bufferedAmount any more
 
     private volatile String protocol = "";
     private volatile String extensions = "";
@@ -123,6 +128,9 @@ public final class WebSocket {
         this.options = options;
         this.dispatcher = options.dispatchOnLoop() ? SerialDispatcher.inline() : SerialDispatcher.virtual();
         this.link = connector.prepare(new ClientConnector.Request(this.url, protocols, options), new Feedback());
+        if (link instanceof TransportConnector.DispatchAware aware) {
+            aware.deliverOn(dispatcher);
+        }
         LIVE.add(this);
         link.start();
     }
@@ -145,7 +153,25 @@ public final class WebSocket {
      * never returns to 0 after such a call.
      */
     public long bufferedAmount() {
-        return bufferedAmount.get();
+        if (!dispatcher.inDispatcher()) {
+            refreshBufferedAmount();
+        }
+        return bufferedAmount;
+    }
+
+    /** Applies what the link has handed to the network since the last refresh. */
+    private void refreshBufferedAmount() {
+        if (frozen) {
+            return;
+        }
+        synchronized (sendLock) {
+            long now = link.outstanding();
+            long written = linkEstimate - now;
+            if (written > 0) {
+                bufferedAmount -= written;
+            }
+            linkEstimate = now;
+        }
     }
 
     /** The extensions the server selected ({@code Sec-WebSocket-Extensions}); "" until open. */
@@ -241,9 +267,9 @@ public final class WebSocket {
         requireNotConnecting(); // checked before the data is even looked at
         String text = Utf8.toUsv(Objects.requireNonNull(data, "data"));
         long size = Utf8.length(text);
-        if (admit(size)) {
-            if (!link.sendText(text, size)) {
-                discarded();
+        synchronized (sendLock) {
+            if (admit(size) && link.sendText(text, size)) {
+                linkEstimate += size;
             }
         }
     }
@@ -275,9 +301,9 @@ public final class WebSocket {
     }
 
     private void sendBinary(ByteBuffer data, long size) {
-        if (admit(size)) {
-            if (!link.sendBinary(data, size)) {
-                discarded();
+        synchronized (sendLock) {
+            if (admit(size) && link.sendBinary(data, size)) {
+                linkEstimate += size;
             }
         }
     }
@@ -294,12 +320,13 @@ public final class WebSocket {
      * it would pass the hard limit (the socket is flagged full and the connection closed).
      */
     private boolean admit(long size) {
-        long now = bufferedAmount.addAndGet(size);
+        // Caller holds sendLock. Data refused by the link later (closed meanwhile) stays counted too:
+        // it was discarded after the closing handshake started, which is what the standard describes.
+        bufferedAmount += size;
         if (closingStarted.get() || state.get() != ReadyState.OPEN) {
-            discarded();
             return false;
         }
-        long queued = now - writtenNotApplied.get();
+        long queued = link.outstanding() + size;
         if (queued > options.maxBufferedAmount()) {
             // WHATWG §dom-websocket-send: "flag the WebSocket as full and then close the connection".
             full = true;
@@ -310,10 +337,6 @@ public final class WebSocket {
             return false;
         }
         return true;
-    }
-
-    /** The data was not queued; it stays counted in bufferedAmount for ever, as the standard says. */
-    private void discarded() {
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -435,6 +458,14 @@ public final class WebSocket {
     // Feedback from the protocol (WHATWG §feedback-from-the-protocol): each becomes a task on the
     // socket's dispatcher.
 
+    /** WHATWG "queue a task": runs after every earlier task of this socket, never concurrently. */
+    private void queueTask(Runnable task) {
+        dispatcher.execute(() -> {
+            refreshBufferedAmount(); // "as of the last time the event loop started executing a task"
+            task.run();
+        });
+    }
+
     private void fire(Event event) {
         listeners.dispatch(this, event, true);
     }
@@ -456,7 +487,7 @@ public final class WebSocket {
                         + "', which was not offered"));
                 return;
             }
-            dispatcher.execute(() -> {
+            queueTask(() -> {
                 if (state.get() != ReadyState.CONNECTING) {
                     return; // close() was called meanwhile: the connection is being failed
                 }
@@ -476,7 +507,7 @@ public final class WebSocket {
 
         @Override
         public void text(String text) {
-            dispatcher.execute(() -> {
+            queueTask(() -> {
                 if (state.get() != ReadyState.OPEN) {
                     return; // messages after close() are dropped
                 }
@@ -487,7 +518,7 @@ public final class WebSocket {
         @Override
         public void binary(ByteBuffer data) {
             ByteBuffer ro = data.asReadOnlyBuffer();
-            dispatcher.execute(() -> {
+            queueTask(() -> {
                 if (state.get() != ReadyState.OPEN) {
                     return;
                 }
@@ -502,27 +533,19 @@ public final class WebSocket {
             closingStarted.set(true);
             // WHATWG: "When the WebSocket closing handshake is started, queue a task to change the
             // readyState attribute's value to CLOSING".
-            dispatcher.execute(() -> state.compareAndSet(ReadyState.OPEN, ReadyState.CLOSING));
-        }
-
-        @Override
-        public void written(long bytes) {
-            writtenNotApplied.addAndGet(bytes);
-            if (writtenTaskQueued.compareAndSet(false, true)) {
-                dispatcher.execute(() -> {
-                    writtenTaskQueued.set(false);
-                    bufferedAmount.addAndGet(-writtenNotApplied.getAndSet(0));
-                });
-            }
+            queueTask(() -> state.compareAndSet(ReadyState.OPEN, ReadyState.CLOSING));
         }
 
         @Override
         public void closed(int code, String reason, boolean wasClean, boolean failed, Throwable cause) {
             closingStarted.set(true);
-            dispatcher.execute(() -> {
+            queueTask(() -> {
                 if (!closeFired.compareAndSet(false, true)) {
                     return;
                 }
+                // Whatever the transport dropped on close stays counted (WHATWG: bufferedAmount does not
+                // reset to zero once the connection closes).
+                frozen = true;
                 // WHATWG §closeWebSocket: CLOSED first, then error (if failed or full), then close.
                 state.set(ReadyState.CLOSED);
                 boolean abnormal = failed || full || code == 1006 || code == 1015;

@@ -51,9 +51,8 @@ public final class WebSocketOptions {
     private final Duration pingInterval;
     private final Duration pongTimeout;
     private final InetSocketAddress proxy;
-    private final Map<String, List<String>> proxyHeaders;
+    private final String proxyAuthorization;
     private final SSLContext sslContext;
-    private final boolean hostnameVerification;
     private final boolean perMessageDeflate;
     private final Limits limits;
     private final long maxBufferedAmount;
@@ -67,16 +66,15 @@ public final class WebSocketOptions {
         this.pingInterval = b.pingInterval;
         this.pongTimeout = b.pongTimeout;
         this.proxy = b.proxy;
-        this.proxyHeaders = freeze(b.proxyHeaders);
+        this.proxyAuthorization = b.proxyAuthorization;
         this.sslContext = b.sslContext;
-        this.hostnameVerification = b.hostnameVerification;
         this.perMessageDeflate = b.perMessageDeflate;
         this.limits = b.limits;
         this.maxBufferedAmount = b.maxBufferedAmount;
         this.dispatchOnLoop = b.dispatchOnLoop;
     }
 
-    /** The defaults: no subprotocols, deflate offered, hostname verification on, no keep-alive. */
+    /** The defaults: no subprotocols, deflate offered, 30 s connect timeout, no keep-alive. */
     public static WebSocketOptions defaults() {
         return DEFAULTS;
     }
@@ -95,9 +93,8 @@ public final class WebSocketOptions {
         b.pingInterval = pingInterval;
         b.pongTimeout = pongTimeout;
         b.proxy = proxy;
-        proxyHeaders.forEach((k, v) -> b.proxyHeaders.put(k, new ArrayList<>(v)));
+        b.proxyAuthorization = proxyAuthorization;
         b.sslContext = sslContext;
-        b.hostnameVerification = hostnameVerification;
         b.perMessageDeflate = perMessageDeflate;
         b.limits = limits;
         b.maxBufferedAmount = maxBufferedAmount;
@@ -140,19 +137,18 @@ public final class WebSocketOptions {
         return proxy;
     }
 
-    /** Headers for the proxy's CONNECT request (e.g. {@code Proxy-Authorization}). */
-    public Map<String, List<String>> proxyHeaders() {
-        return proxyHeaders;
+    /** The {@code Proxy-Authorization} value for the proxy's CONNECT request, or null. */
+    public String proxyAuthorization() {
+        return proxyAuthorization;
     }
 
-    /** The TLS context for {@code wss:}, or null for the JDK default. */
+    /**
+     * The TLS context for {@code wss:} (its trust managers decide which certificates are trusted), or null
+     * for the JDK default. The server's certificate must always match the URL's host (RFC 6125): hostname
+     * verification cannot be turned off.
+     */
     public SSLContext sslContext() {
         return sslContext;
-    }
-
-    /** Whether the server certificate must match the URL's host (RFC 2818 / RFC 6125). On by default. */
-    public boolean hostnameVerification() {
-        return hostnameVerification;
     }
 
     /** Whether permessage-deflate (RFC 7692) is offered. On by default, as browsers do. */
@@ -193,9 +189,8 @@ public final class WebSocketOptions {
         private Duration pingInterval;
         private Duration pongTimeout;
         private InetSocketAddress proxy;
-        private final Map<String, List<String>> proxyHeaders = new LinkedHashMap<>();
+        private String proxyAuthorization;
         private SSLContext sslContext;
-        private boolean hostnameVerification = true;
         private boolean perMessageDeflate = true;
         private Limits limits = Limits.DEFAULTS;
         private long maxBufferedAmount = DEFAULT_MAX_BUFFERED_AMOUNT;
@@ -262,21 +257,15 @@ public final class WebSocketOptions {
             return this;
         }
 
-        /** Adds a header to the proxy's CONNECT request. */
-        public Builder proxyHeader(String name, String value) {
-            checkHeader(name, value);
-            proxyHeaders.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        /** Sends {@code Proxy-Authorization: value} with the proxy's CONNECT request. */
+        public Builder proxyAuthorization(String value) {
+            checkHeader("Proxy-Authorization", value);
+            this.proxyAuthorization = value;
             return this;
         }
 
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
-            return this;
-        }
-
-        /** Turns hostname verification off. Only for tests against a certificate with another name. */
-        public Builder hostnameVerification(boolean on) {
-            this.hostnameVerification = on;
             return this;
         }
 

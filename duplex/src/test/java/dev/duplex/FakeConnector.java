@@ -49,13 +49,26 @@ final class FakeConnector implements ClientConnector {
             started = true;
         }
 
+        private long outstanding;
+
         @Override
         public synchronized boolean sendText(String text, long size) {
             if (closing) {
                 return false;
             }
             commands.add("text:" + text);
+            outstanding += size;
             return true;
+        }
+
+        @Override
+        public synchronized long outstanding() {
+            return outstanding;
+        }
+
+        /** The transport handed {@code n} bytes to the network. */
+        synchronized void written(long n) {
+            outstanding -= n;
         }
 
         @Override
@@ -66,6 +79,7 @@ final class FakeConnector implements ClientConnector {
             byte[] b = new byte[data.remaining()];
             data.duplicate().get(b);
             commands.add("binary:" + new String(b, StandardCharsets.ISO_8859_1));
+            outstanding += size;
             return true;
         }
 

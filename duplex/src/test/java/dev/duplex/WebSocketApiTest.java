@@ -241,6 +241,7 @@ class WebSocketApiTest {
                         public void start() {}
                         public boolean sendText(String t, long s) { return false; }
                         public boolean sendBinary(ByteBuffer d, long s) { return false; }
+                        public long outstanding() { return 0; }
                         public void close(int code, String reason) {}
                         public void fail(Throwable cause) { inner.commands.add("fail"); }
                     };
@@ -379,7 +380,7 @@ class WebSocketApiTest {
             r.next("open");
             link.events.text("go");
             assertThat(inListener.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-            link.events.written(4);
+            link.written(4);
             release.countDown();
             r.message();
             await(done);
