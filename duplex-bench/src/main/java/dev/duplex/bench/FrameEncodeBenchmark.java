@@ -1,0 +1,103 @@
+package dev.duplex.bench;
+
+import dev.duplex.protocol.Connection;
+import dev.duplex.protocol.FrameEncoder;
+import dev.duplex.protocol.Limits;
+import dev.duplex.protocol.MaskSource;
+import dev.duplex.protocol.Opcode;
+import dev.duplex.protocol.Role;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Encoding one binary frame, masked (as a client) or not (as a server):
+ * <ul>
+ *   <li>{@code duplexFrame}: {@link FrameEncoder} writes header + (masked) payload into one new buffer;</li>
+ *   <li>{@code duplexConnection}: {@link Connection#sendBinary} then {@code pollOutbound()};</li>
+ *   <li>{@code netty}: {@link WebSocket08FrameEncoder} in an {@link EmbeddedChannel}, output released
+ *       (unmasked large payloads are passed on as a retained slice: no copy).</li>
+ * </ul>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+public class FrameEncodeBenchmark {
+
+    @Param({"0", "125", "126", "65536", "1048576"})
+    public int size;
+
+    @Param({"true", "false"})
+    public boolean masked;
+
+    private byte[] payload;
+    private ByteBuffer payloadBuffer;
+    private FrameEncoder encoder;
+    private Connection connection;
+    private EmbeddedChannel netty;
+    private ByteBuf nettyPayload;
+
+    @Setup
+    public void setUp() {
+        Role role = masked ? Role.CLIENT : Role.SERVER;
+        payload = BenchData.binary(size);
+        payloadBuffer = ByteBuffer.wrap(payload);
+        encoder = new FrameEncoder(role, MaskSource.fixed(0x37fa213d));
+        Limits limits = Limits.DEFAULTS.withMaxFrameSize(4 << 20).withMaxMessageSize(4 << 20);
+        connection = new Connection(role, limits, MaskSource.fixed(0x37fa213d), null);
+        netty = new EmbeddedChannel(new WebSocket08FrameEncoder(masked));
+        nettyPayload = Unpooled.wrappedBuffer(payload.clone());
+    }
+
+    @TearDown
+    public void tearDown() {
+        connection.release();
+        netty.finishAndReleaseAll();
+        nettyPayload.release();
+    }
+
+    @Benchmark
+    public ByteBuffer duplexFrame() {
+        return encoder.encode(true, 0, Opcode.BINARY, payload, 0, size);
+    }
+
+    @Benchmark
+    public void duplexConnection(Blackhole bh) {
+        connection.sendBinary(payloadBuffer);
+        ByteBuffer b;
+        while ((b = connection.pollOutbound()) != null) {
+            bh.consume(b);
+        }
+    }
+
+    @Benchmark
+    public void netty(Blackhole bh) {
+        netty.writeOutbound(new BinaryWebSocketFrame(nettyPayload.retainedDuplicate()));
+        Object out;
+        while ((out = netty.readOutbound()) != null) {
+            bh.consume(out);
+            ReferenceCountUtil.release(out);
+        }
+    }
+}
