@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The load benchmark: builds the benchmarks jar, starts every server in its own process, runs
+# workloads a-f against each (servers alternating, 3 rounds), and writes the load-benchmark
+# section of docs/performance.md. About 9 minutes on 2 cores. Not part of `mvn verify`.
+#
+#   duplex-bench/run.sh                          # the published run
+#   duplex-bench/run.sh --rounds 1 --measure 1 --no-write --servers netty-nio,tcp-echo
+#   duplex-bench/run.sh --help                   # all options
+#
+# Environment: NO_BUILD=1 skips the Maven build; NO_PIN=1 lets servers and generator share CPUs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pick_jdk() {
+  local want=$1 d v best= bestv=0
+  for d in ${JAVA_HOME:+"$JAVA_HOME"} /usr/lib/jvm/*; do
+    [ -x "$d/bin/javac" ] || continue
+    v=$("$d/bin/java" -XshowSettings:properties -version 2>&1 \
+          | awk -F'= ' '/java.specification.version/ {print $2; exit}')
+    v=${v%%.*}
+    [ -n "$v" ] && [ "$v" -ge "$want" ] && [ "$v" -gt "$bestv" ] && { best=$d; bestv=$v; }
+  done
+  [ -n "$best" ] || { echo "no JDK >= $want found (set JAVA_HOME)" >&2; return 1; }
+  export JAVA_HOME=$best PATH=$best/bin:$PATH
+}
+pick_jdk 21
+
+if [ "${NO_BUILD:-}" != 1 ]; then
+  mvn -B -ntp -q -pl duplex-bench -am package -DskipTests
+fi
+if [ ! -d conformance/node/node_modules/ws ]; then
+  (cd conformance/node && npm ci --silent --no-audit --no-fund)
+fi
+
+# 10,000 idle connections need that many descriptors in the generator and in each server.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
+  echo "warning: ulimit -n is $(ulimit -n); the idle workload needs > 10,000 (use --idle-connections)" >&2
+fi
+
+# Servers on CPU 0, the generator on CPU 1, so neither steals the other's core.
+pin=()
+cpus=$(nproc --all)
+if [ "${NO_PIN:-}" != 1 ] && command -v taskset >/dev/null && [ "$cpus" -ge 2 ]; then
+  server_cpu=0
+  if [ "$cpus" -ge 4 ]; then server_cpu="0-$((cpus / 2 - 1))"; gen_cpu="$((cpus / 2))-$((cpus - 1))"; else gen_cpu=1; fi
+  pin=(taskset -c "$gen_cpu")
+  set -- --server-cpu "$server_cpu" --generator-cpu "$gen_cpu" "$@"
+fi
+
+version="$(git describe --always --dirty 2>/dev/null || echo unknown)"
+exec "${pin[@]}" "$JAVA_HOME/bin/java" -Xms2g -Xmx2g -XX:+UseG1GC \
+  -cp duplex-bench/target/benchmarks.jar dev.duplex.bench.load.Suite \
+  --duplex-version "$version" --command "duplex-bench/run.sh" "$@"

@@ -1,0 +1,282 @@
+package dev.duplex.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/** The Markdown section for docs/performance.md, between two markers that other sections leave alone. */
+final class Report {
+    static final String BEGIN = "<!-- load-benchmark:begin (written by duplex-bench/run.sh; edits here are overwritten) -->";
+    static final String END = "<!-- load-benchmark:end -->";
+
+    private static final String BASE = "netty-nio";
+    private static final String BASE_CHAT = "netty-nio-chat";
+    private static final String TCP = "tcp-echo";
+
+    private final Suite.Options o;
+    private final Suite.Results r;
+    private final List<ServerSpec> servers;
+    private final Instant started;
+    private final double minutes;
+    private final String loadBefore;
+    private final String loadAfter;
+    private final StringBuilder md = new StringBuilder();
+
+    Report(Suite.Options o, Suite.Results r, List<ServerSpec> servers, Instant started, double minutes,
+           String loadBefore, String loadAfter) {
+        this.o = o;
+        this.r = r;
+        this.servers = servers;
+        this.started = started;
+        this.minutes = minutes;
+        this.loadBefore = loadBefore;
+        this.loadAfter = loadAfter;
+    }
+
+    String markdown() {
+        md.setLength(0);
+        line(BEGIN);
+        line("## Load benchmark (end to end, over loopback)");
+        line("");
+        line("Measured " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(started)
+                + " with `" + o.command + "` (" + String.format(Locale.ROOT, "%.1f", minutes) + " min). "
+                + "Each figure is the median of " + o.rounds + " rounds; every ratio is against Netty NIO "
+                + "measured in the same run. Servers alternate: each round starts with the next server.");
+        if (!o.note.isBlank()) {
+            line("");
+            line("**" + o.note + "**");
+        }
+        line("");
+        line("| | |");
+        line("|---|---|");
+        line("| machine | " + Machine.describe() + " |");
+        line("| CPUs | " + (o.serverCpu == null ? "not pinned: servers and generator share all cores"
+                : "each server pinned to CPU " + o.serverCpu + ", the load generator to CPU "
+                + (o.generatorCpu == null ? "(rest)" : o.generatorCpu) + " (`taskset`)") + " |");
+        line("| load average (1/5/15 min) | before " + loadBefore + ", after " + loadAfter + " |");
+        line("| JDK | " + Machine.jdk() + " (servers and generator) |");
+        line("| server JVM flags | `" + String.join(" ", ServerProcess.JVM_FLAGS) + "` (all Java servers) |");
+        line("| versions | Duplex " + o.duplexVersion
+                + ", Netty " + Machine.mavenVersion("io.netty", "netty-codec-http")
+                + ", Jetty " + Machine.mavenVersion("org.eclipse.jetty.websocket", "jetty-websocket-jetty-server")
+                + ", Java-WebSocket " + Machine.mavenVersion("org.java-websocket", "Java-WebSocket")
+                + ", Node ws " + Machine.nodeWsVersion(o.root) + " on Node " + Machine.nodeVersion()
+                + ", HdrHistogram " + Machine.mavenVersion("org.hdrhistogram", "HdrHistogram") + " |");
+        line("| timing | per server: " + fmt(o.firstWarmup) + " s warm-up before its first echo workload, "
+                + fmt(o.warmup) + " s before each other one, " + fmt(o.measure) + " s measured; broadcast "
+                + fmt(o.firstWarmup) + " s + " + fmt(o.measure) + " s |");
+        line("");
+        for (Suite.Workload w : o.workloads) {
+            switch (w) {
+                case A, B, C, D -> echoTable(w);
+                case E -> idleTable();
+                case F -> broadcastTable();
+            }
+        }
+        targets();
+        rounds();
+        line(END);
+        return md.toString();
+    }
+
+    void writeInto(Path file) throws IOException {
+        String section = markdown();
+        String doc;
+        if (Files.exists(file)) {
+            doc = Files.readString(file);
+            int b = doc.indexOf(BEGIN.substring(0, BEGIN.indexOf(" (")));
+            int e = doc.indexOf(END);
+            if (b >= 0 && e > b) {
+                doc = doc.substring(0, b) + section + doc.substring(e + END.length() + (doc.startsWith("\n", e + END.length()) ? 1 : 0));
+            } else {
+                doc = doc + (doc.endsWith("\n") ? "\n" : "\n\n") + section;
+            }
+        } else {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            doc = "# Performance\n\n" + section;
+        }
+        Files.writeString(file, doc);
+    }
+
+    private void echoTable(Suite.Workload w) {
+        boolean large = w == Suite.Workload.C || w == Suite.Workload.D;
+        line("### (" + w.key + ") " + w.title);
+        line("");
+        line("| server | msgs/s | × Netty NIO | MB/s | " + (large ? "× TCP echo | " : "")
+                + "p50 µs | p99 µs | p99.9 µs | p99 × Netty NIO |");
+        line("|---|--:|--:|--:|" + (large ? "--:|" : "") + "--:|--:|--:|--:|");
+        double[] base = r.median(w, BASE);
+        double[] tcp = r.median(w, TCP);
+        for (ServerSpec s : servers) {
+            if (s.chat()) {
+                continue;
+            }
+            String name = s.raw() ? s.label() + " (reference: no WebSocket; the generator's ceiling)" : s.label();
+            double[] m = r.median(w, s.id());
+            if (m == null) {
+                line("| " + name + " | " + failed(w, s.id()) + " |||" + (large ? "|" : "") + "||||");
+                continue;
+            }
+            line("| " + name + " | " + num(m[0]) + " | " + ratio(m[0], base, 0) + " | " + num1(m[1]) + " | "
+                    + (large ? ratio(m[1], tcp, 1) + " | " : "")
+                    + num(m[2]) + " | " + num(m[3]) + " | " + num(m[4]) + " | " + ratio(m[3], base, 3) + " |");
+        }
+        line("");
+    }
+
+    private void idleTable() {
+        line("### (e) " + o.idleConnections + " idle connections: server memory per connection");
+        line("");
+        line("| server | KiB per connection | × Netty NIO | RSS Δ KiB | heap Δ KiB |");
+        line("|---|--:|--:|--:|--:|");
+        double[] base = r.median(Suite.Workload.E, BASE);
+        for (ServerSpec s : servers) {
+            if (s.chat() || s.raw()) {
+                continue;
+            }
+            double[] m = r.median(Suite.Workload.E, s.id());
+            if (m == null) {
+                line("| " + s.label() + " | " + failed(Suite.Workload.E, s.id()) + " ||||");
+                continue;
+            }
+            line("| " + s.label() + (s.node() ? " ¹" : "") + " | " + num1(m[0] / 1024) + " | " + ratio(m[0], base, 0)
+                    + " | " + num1(m[1] / 1024) + " | " + num1(m[2] / 1024) + " |");
+        }
+        line("");
+        line("Per connection = (after − before) / N, both samples after a full GC, with the connections open "
+                + "and upgraded. JVMs: RSS Δ (`VmRSS`; the heap is pre-touched, so heap growth is not in it) + live "
+                + "heap Δ (JMX). ¹ Node: RSS Δ only (the V8 heap grows inside RSS; its heap Δ is shown for information).");
+        line("");
+    }
+
+    private void broadcastTable() {
+        line("### (f) chat broadcast: " + o.members + " members, one message out to all");
+        line("");
+        line("| server | deliveries/s | × Netty NIO | p50 µs | p99 µs |");
+        line("|---|--:|--:|--:|--:|");
+        double[] base = r.median(Suite.Workload.F, BASE_CHAT);
+        for (ServerSpec s : servers) {
+            if (!s.chat()) {
+                continue;
+            }
+            double[] m = r.median(Suite.Workload.F, s.id());
+            if (m == null) {
+                line("| " + s.label() + " | " + failed(Suite.Workload.F, s.id()) + " ||||");
+                continue;
+            }
+            line("| " + s.label() + " | " + num(m[0]) + " | " + ratio(m[0], base, 0) + " | " + num(m[1])
+                    + " | " + num(m[2]) + " |");
+        }
+        line("");
+        line("Every member (the sender too) gets every broadcast; the sender keeps " + o.window
+                + " broadcasts in flight, a broadcast being done when all members have it. Latency is per delivery, "
+                + "from send to receipt. Netty: `ChannelGroup.writeAndFlush` of the received frame (payload shared).");
+        line("");
+    }
+
+    private void targets() {
+        line("### Targets (issue 7)");
+        line("");
+        line("| target | Duplex | met |");
+        line("|---|--:|:-:|");
+        for (Suite.Workload w : List.of(Suite.Workload.A, Suite.Workload.B)) {
+            if (!o.workloads.contains(w)) {
+                continue;
+            }
+            double[] d = r.median(w, "duplex");
+            double[] b = r.median(w, BASE);
+            if (d == null || b == null) {
+                line("| (" + w.key + ") ≥ 1.2× Netty NIO msgs/s, p99 no worse | not measured | – |");
+            } else {
+                boolean met = d[0] >= 1.2 * b[0] && d[3] <= b[3];
+                line("| (" + w.key + ") ≥ 1.2× Netty NIO msgs/s, p99 no worse | " + x(d[0] / b[0]) + " msgs/s, p99 "
+                        + x(d[3] / b[3]) + " | " + (met ? "yes" : "**no**") + " |");
+            }
+        }
+        for (Suite.Workload w : List.of(Suite.Workload.C, Suite.Workload.D)) {
+            if (!o.workloads.contains(w)) {
+                continue;
+            }
+            double[] d = r.median(w, "duplex");
+            double[] t = r.median(w, TCP);
+            if (d == null || t == null) {
+                line("| (" + w.key + ") ≥ 0.8× plain TCP echo | not measured | – |");
+            } else {
+                line("| (" + w.key + ") ≥ 0.8× plain TCP echo | " + x(d[1] / t[1]) + " | " + (d[1] >= 0.8 * t[1] ? "yes" : "**no**") + " |");
+            }
+        }
+        if (o.workloads.contains(Suite.Workload.E)) {
+            double[] d = r.median(Suite.Workload.E, "duplex");
+            double[] b = r.median(Suite.Workload.E, BASE);
+            if (d == null || b == null) {
+                line("| (e) ≤ 0.5× Netty NIO memory per idle connection | not measured | – |");
+            } else {
+                line("| (e) ≤ 0.5× Netty NIO memory per idle connection | " + x(d[0] / b[0]) + " | " + (d[0] <= 0.5 * b[0] ? "yes" : "**no**") + " |");
+            }
+        }
+        if (o.workloads.contains(Suite.Workload.F)) {
+            double[] d = r.median(Suite.Workload.F, "duplex-chat");
+            double[] b = r.median(Suite.Workload.F, BASE_CHAT);
+            if (d == null || b == null) {
+                line("| (f) ≥ 1.5× Netty `ChannelGroup` deliveries/s | not measured | – |");
+            } else {
+                line("| (f) ≥ 1.5× Netty `ChannelGroup` deliveries/s | " + x(d[0] / b[0]) + " | " + (d[0] >= 1.5 * b[0] ? "yes" : "**no**") + " |");
+            }
+        }
+        line("");
+    }
+
+    /** Every round's figure, so a median can be checked and noise seen. */
+    private void rounds() {
+        line("<details><summary>Every round</summary>");
+        line("");
+        line("| workload | server | rounds (a–d: msgs/s; e: B/conn; f: deliveries/s) |");
+        line("|---|---|---|");
+        r.figures.forEach((w, byServer) -> byServer.forEach((server, list) -> {
+            StringBuilder sb = new StringBuilder();
+            for (double[] f : list) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(num(f[0]));
+            }
+            line("| " + w.key + " | " + server + " | " + sb + " |");
+        }));
+        r.failures.forEach((w, byServer) -> byServer.forEach((server, why) ->
+                line("| " + w.key + " | " + server + " | failed: " + why.replace('|', '/').replace('\n', ' ') + " |")));
+        line("");
+        line("</details>");
+        line("");
+    }
+
+    private String failed(Suite.Workload w, String server) {
+        String why = r.failure(w, server);
+        return why == null ? "not run" : "failed: " + why.replace('|', '/').replace('\n', ' ');
+    }
+
+    private static String ratio(double v, double[] base, int column) {
+        return base == null || base[column] == 0 ? "–" : x(v / base[column]);
+    }
+
+    private static String x(double v) {
+        return String.format(Locale.ROOT, "%.2f×", v);
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String num1(double v) {
+        return String.format(Locale.ROOT, "%,.1f", v);
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private void line(String s) {
+        md.append(s).append('\n');
+    }
+}

@@ -1,0 +1,321 @@
+package dev.duplex.bench.load;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The whole load benchmark in one process (the load generator): starts each server in its own
+ * process, runs every workload against it, alternates the servers' order from round to round,
+ * and writes the medians, as ratios against Netty NIO, into docs/performance.md.
+ * Run it with {@code duplex-bench/run.sh}; {@code --help} lists the options.
+ */
+public final class Suite {
+    /** The echo workloads (a–d) and the other two (e, f). */
+    enum Workload {
+        A("a", "100 connections × 32 B text, 1 in flight", new EchoLoad.Spec(100, 1, 32, false)),
+        B("b", "100 connections × 32 B text, 16 in flight", new EchoLoad.Spec(100, 16, 32, false)),
+        C("c", "10 connections × 64 KiB binary, 1 in flight", new EchoLoad.Spec(10, 1, 64 * 1024, true)),
+        D("d", "1 connection × 16 MiB binary, 1 in flight", new EchoLoad.Spec(1, 1, 16 << 20, true)),
+        E("e", "idle connections: server memory per connection", null),
+        F("f", "chat broadcast: one message out to every member", null);
+
+        final String key;
+        final String title;
+        final EchoLoad.Spec spec;
+
+        Workload(String key, String title, EchoLoad.Spec spec) {
+            this.key = key;
+            this.title = title;
+            this.spec = spec;
+        }
+
+        static Workload of(String key) {
+            for (Workload w : values()) {
+                if (w.key.equals(key)) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("no workload " + key);
+        }
+    }
+
+    /** Command-line options, with the defaults of the published run. */
+    static final class Options {
+        Path root = Path.of(".").toAbsolutePath().normalize();
+        Path jar = Path.of("duplex-bench/target/benchmarks.jar");
+        Path out = Path.of("docs/performance.md");
+        int rounds = 3;
+        double firstWarmup = 3;
+        double warmup = 1;
+        double measure = 3;
+        int idleConnections = 10_000;
+        int members = 1_000;
+        int window = 8;
+        String serverCpu;
+        String generatorCpu;
+        List<String> servers;
+        List<Workload> workloads = List.of(Workload.values());
+        String command = "duplex-bench/run.sh";
+        String duplexVersion = "working tree";
+        String note = "";
+        boolean write = true;
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String v = i + 1 < args.length ? args[i + 1] : null;
+                switch (a) {
+                    case "--root" -> o.root = Path.of(args[++i]).toAbsolutePath().normalize();
+                    case "--jar" -> o.jar = Path.of(args[++i]);
+                    case "--out" -> o.out = Path.of(args[++i]);
+                    case "--rounds" -> o.rounds = Integer.parseInt(args[++i]);
+                    case "--first-warmup" -> o.firstWarmup = Double.parseDouble(args[++i]);
+                    case "--warmup" -> o.warmup = Double.parseDouble(args[++i]);
+                    case "--measure" -> o.measure = Double.parseDouble(args[++i]);
+                    case "--idle-connections" -> o.idleConnections = Integer.parseInt(args[++i]);
+                    case "--members" -> o.members = Integer.parseInt(args[++i]);
+                    case "--window" -> o.window = Integer.parseInt(args[++i]);
+                    case "--server-cpu" -> o.serverCpu = args[++i];
+                    case "--generator-cpu" -> o.generatorCpu = args[++i];
+                    case "--servers" -> o.servers = List.of(args[++i].split(","));
+                    case "--workloads" -> o.workloads = Arrays.stream(args[++i].split(",")).map(Workload::of).toList();
+                    case "--command" -> o.command = args[++i];
+                    case "--duplex-version" -> o.duplexVersion = args[++i];
+                    case "--note" -> o.note = args[++i];
+                    case "--no-write" -> o.write = false;
+                    default -> {
+                        System.err.println("unknown option " + a + (v == null ? "" : "") + "\n" + USAGE);
+                        System.exit(2);
+                    }
+                }
+            }
+            o.jar = o.root.resolve(o.jar);
+            o.out = o.root.resolve(o.out);
+            return o;
+        }
+    }
+
+    static final String USAGE = """
+            options: --rounds N --first-warmup S --warmup S --measure S --servers id,id,...
+                     --workloads a,b,c,d,e,f --idle-connections N --members M --window W
+                     --server-cpu LIST --generator-cpu LIST (for the report; run.sh pins)
+                     --out FILE --no-write --note TEXT --duplex-version TEXT --command TEXT""";
+
+    private final Options o;
+    private final Results results = new Results();
+    private final Path logs;
+    private final PrintStream log = System.out;
+
+    private Suite(Options o) throws IOException {
+        this.o = o;
+        this.logs = o.root.resolve("duplex-bench/target/load-logs");
+        Files.createDirectories(logs);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.println(USAGE);
+            return;
+        }
+        Options o = Options.parse(args);
+        new Suite(o).run();
+    }
+
+    static List<ServerSpec> allServers() {
+        List<ServerSpec> s = new ArrayList<>();
+        if (duplexAvailable()) {
+            s.add(ServerSpec.java("duplex", "Duplex", "dev.duplex.bench.peers.DuplexServer"));
+        }
+        s.add(ServerSpec.java("netty-nio", "Netty NIO", "dev.duplex.bench.peers.NettyServer", "--transport", "nio"));
+        s.add(ServerSpec.java("netty-epoll", "Netty epoll", "dev.duplex.bench.peers.NettyServer", "--transport", "epoll"));
+        s.add(ServerSpec.java("jetty", "Jetty", "dev.duplex.bench.peers.JettyEchoServer"));
+        s.add(ServerSpec.java("java-websocket", "Java-WebSocket", "dev.duplex.bench.peers.JavaWebSocketEchoServer"));
+        s.add(ServerSpec.nodeScript("node-ws", "Node ws", "duplex-bench/peers/ws-server.js", false));
+        s.add(ServerSpec.java("tcp-echo", "plain TCP echo", "dev.duplex.bench.peers.TcpEchoServer").asRaw());
+        if (duplexAvailable()) {
+            s.add(ServerSpec.chatJava("duplex-chat", "Duplex", "dev.duplex.bench.peers.DuplexServer", "--mode", "broadcast"));
+        }
+        s.add(ServerSpec.chatJava("netty-nio-chat", "Netty NIO", "dev.duplex.bench.peers.NettyServer",
+                "--transport", "nio", "--mode", "broadcast"));
+        return s;
+    }
+
+    static boolean duplexAvailable() {
+        try {
+            Class.forName("dev.duplex.bench.peers.DuplexServer", false, Suite.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private void run() throws IOException {
+        List<ServerSpec> servers = allServers().stream()
+                .filter(s -> o.servers == null || o.servers.contains(s.id()))
+                .toList();
+        List<ServerSpec> echo = servers.stream().filter(s -> !s.chat()).toList();
+        List<ServerSpec> chat = servers.stream().filter(ServerSpec::chat).toList();
+        boolean anyEcho = o.workloads.stream().anyMatch(w -> w != Workload.F);
+        Instant started = Instant.now();
+        String loadBefore = Machine.loadAverage();
+        long t0 = System.nanoTime();
+        for (int round = 1; round <= o.rounds; round++) {
+            log.printf("== round %d of %d (%.0f s so far)%n", round, o.rounds, (System.nanoTime() - t0) / 1e9);
+            if (anyEcho) {
+                for (ServerSpec s : rotate(echo, round)) {
+                    echoRound(s, round);
+                }
+            }
+            if (o.workloads.contains(Workload.F)) {
+                for (ServerSpec s : rotate(chat, round)) {
+                    broadcastRound(s, round);
+                }
+            }
+        }
+        double minutes = (System.nanoTime() - t0) / 60e9;
+        log.printf("== done in %.1f min%n", minutes);
+        Report report = new Report(o, results, servers, started, minutes, loadBefore, Machine.loadAverage());
+        String md = report.markdown();
+        Files.writeString(logs.resolve("last-report.md"), md);
+        if (o.write) {
+            report.writeInto(o.out);
+            log.println("wrote " + o.out);
+        } else {
+            log.println(md);
+        }
+    }
+
+    /** Round r starts with a different server each time, so no server always runs first or last. */
+    private static List<ServerSpec> rotate(List<ServerSpec> list, int round) {
+        List<ServerSpec> r = new ArrayList<>(list);
+        if (!r.isEmpty()) {
+            java.util.Collections.rotate(r, -((round - 1) % r.size()));
+        }
+        return r;
+    }
+
+    private void echoRound(ServerSpec s, int round) {
+        Path logFile = logs.resolve(s.id() + "-r" + round + ".log");
+        try (ServerProcess server = ServerProcess.start(s, o, logFile)) {
+            log.printf("-- %s (pid %d, port %d)%n", s.label(), server.pid(), server.port);
+            if (o.workloads.contains(Workload.E) && !s.raw()) {
+                try (MemoryProbe probe = server.memoryProbe()) {
+                    IdleLoad.Result r = IdleLoad.run(server.address(), "/", o.idleConnections, probe);
+                    log.printf("   e  %,.0f B/conn (rss %,.0f + heap %,.0f)%n",
+                            r.totalPerConnection(), r.rssPerConnection(), r.heapPerConnection());
+                    results.add(Workload.E, s.id(), new double[] {
+                            r.totalPerConnection(), r.rssPerConnection(), r.heapPerConnection()});
+                } catch (IOException | RuntimeException e) {
+                    fail(Workload.E, s, e);
+                }
+            }
+            boolean first = true;
+            for (Workload w : o.workloads) {
+                if (w.spec == null) {
+                    continue;
+                }
+                try {
+                    EchoLoad.Result r = EchoLoad.run(server.address(), "/", w.spec, s.raw(),
+                            nanos(first ? o.firstWarmup : o.warmup), nanos(o.measure), 1);
+                    first = false;
+                    Histogram h = r.latency();
+                    log.printf("   %s  %s%n", w.key, LoadMain.describe(r));
+                    results.add(w, s.id(), new double[] {
+                            r.messagesPerSecond(), r.megabytesPerSecond(),
+                            h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                            h.getValueAtPercentile(99.9) / 1e3});
+                } catch (IOException | RuntimeException e) {
+                    fail(w, s, e);
+                }
+            }
+        } catch (IOException e) {
+            for (Workload w : o.workloads) {
+                if (w != Workload.F) {
+                    fail(w, s, e);
+                }
+            }
+        }
+    }
+
+    private void broadcastRound(ServerSpec s, int round) {
+        Path logFile = logs.resolve(s.id() + "-r" + round + ".log");
+        try (ServerProcess server = ServerProcess.start(s, o, logFile)) {
+            BroadcastLoad.Result r = BroadcastLoad.run(server.address(), "/", o.members, o.window,
+                    nanos(o.firstWarmup), nanos(o.measure));
+            Histogram h = r.latency();
+            log.printf("-- %s chat: %,.0f deliveries/s  p50 %s  p99 %s%n", s.label(), r.deliveriesPerSecond(),
+                    LoadMain.micros(h.getValueAtPercentile(50)), LoadMain.micros(h.getValueAtPercentile(99)));
+            results.add(Workload.F, s.id(), new double[] {
+                    r.deliveriesPerSecond(), h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3});
+        } catch (IOException | RuntimeException e) {
+            fail(Workload.F, s, e);
+        }
+    }
+
+    private void fail(Workload w, ServerSpec s, Exception e) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        log.printf("   %s  FAILED on %s: %s%n", w.key, s.label(), why);
+        results.fail(w, s.id(), why);
+    }
+
+    private static long nanos(double seconds) {
+        return (long) (seconds * TimeUnit.SECONDS.toNanos(1));
+    }
+
+    /** Per workload and server: one figure array per round, and failures. */
+    static final class Results {
+        final Map<Workload, Map<String, List<double[]>>> figures = new LinkedHashMap<>();
+        final Map<Workload, Map<String, String>> failures = new LinkedHashMap<>();
+
+        void add(Workload w, String server, double[] figure) {
+            figures.computeIfAbsent(w, k -> new LinkedHashMap<>()).computeIfAbsent(server, k -> new ArrayList<>()).add(figure);
+        }
+
+        void fail(Workload w, String server, String why) {
+            failures.computeIfAbsent(w, k -> new LinkedHashMap<>()).putIfAbsent(server, why);
+        }
+
+        /** Column-wise median over the rounds, or null when the server has no figure. */
+        double[] median(Workload w, String server) {
+            List<double[]> rounds = figures.getOrDefault(w, Map.of()).get(server);
+            if (rounds == null || rounds.isEmpty()) {
+                return null;
+            }
+            double[] m = new double[rounds.get(0).length];
+            for (int c = 0; c < m.length; c++) {
+                double[] col = new double[rounds.size()];
+                for (int r = 0; r < col.length; r++) {
+                    col[r] = rounds.get(r)[c];
+                }
+                Arrays.sort(col);
+                int n = col.length;
+                m[c] = n % 2 == 1 ? col[n / 2] : (col[n / 2 - 1] + col[n / 2]) / 2;
+            }
+            return m;
+        }
+
+        int rounds(Workload w, String server) {
+            return figures.getOrDefault(w, Map.of()).getOrDefault(server, List.of()).size();
+        }
+
+        String failure(Workload w, String server) {
+            return failures.getOrDefault(w, Map.of()).get(server);
+        }
+    }
+
+    static void append(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.duplex.bench.peers;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+
+/**
+ * Netty 4.2 WebSocket server, written the way Netty's own examples and tuning advice say:
+ * {@code --transport nio|epoll}, {@code --mode echo|broadcast}. One event loop per core, no
+ * compression handler, frame and message limits at {@link Peers#MAX_MESSAGE}. Echo writes each
+ * message back and flushes once per read batch ({@code channelReadComplete}); broadcast hands the
+ * received frame to {@link ChannelGroup#writeAndFlush} (payload shared, not copied, per member).
+ */
+public final class NettyServer {
+    public static void main(String[] args) throws Exception {
+        Peers.quiet();
+        boolean epoll = Peers.option(args, "--transport", "nio").equals("epoll");
+        boolean broadcast = Peers.option(args, "--mode", "echo").equals("broadcast");
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> serverClass =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(Peers.threads(), io);
+        ChannelGroup members = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/")
+                .checkStartsWith(true)
+                .allowExtensions(false)
+                .maxFramePayloadLength(Peers.MAX_MESSAGE)
+                .build();
+        ChannelInboundHandlerAdapter app = broadcast ? new Broadcast(members) : new Echo();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(serverClass)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(
+                                new HttpServerCodec(),
+                                new HttpObjectAggregator(8192),
+                                new WebSocketServerProtocolHandler(config),
+                                new WebSocketFrameAggregator(Peers.MAX_MESSAGE),
+                                app);
+                    }
+                });
+        Channel server = b.bind("127.0.0.1", Peers.port(args)).sync().channel();
+        Peers.ready(((InetSocketAddress) server.localAddress()).getPort());
+        server.closeFuture().sync();
+    }
+
+    @Sharable
+    private static final class Echo extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+                ctx.write(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    @Sharable
+    private static final class Broadcast extends ChannelInboundHandlerAdapter {
+        private final ChannelGroup members;
+
+        Broadcast(ChannelGroup members) {
+            this.members = members;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                members.add(ctx.channel());
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+                members.writeAndFlush(msg);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
