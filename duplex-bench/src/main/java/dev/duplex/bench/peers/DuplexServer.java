@@ -1,0 +1,33 @@
+package dev.duplex.bench.peers;
+
+import dev.duplex.protocol.Limits;
+import dev.duplex.server.Broadcast;
+import dev.duplex.server.WebSocketServer;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Duplex's own server under the same conditions as the peers: {@code --mode echo} sends each message
+ * back; {@code --mode broadcast} (the chat room) prepares each message once as a {@link Broadcast} and
+ * queues the same frame bytes on every open connection. One event loop per core (the default),
+ * permessage-deflate off, frame and message limits at {@link Peers#MAX_MESSAGE}.
+ */
+public final class DuplexServer {
+    public static void main(String[] args) {
+        Peers.quiet();
+        boolean broadcast = Peers.option(args, "--mode", "echo").equals("broadcast");
+        AtomicReference<WebSocketServer> self = new AtomicReference<>();
+        WebSocketServer.Builder b = WebSocketServer.builder()
+                .bindAddress("127.0.0.1")
+                .port(Peers.port(args))
+                .permessageDeflate(false)
+                .limits(Limits.DEFAULTS.withMaxFrameSize(Peers.MAX_MESSAGE).withMaxMessageSize(Peers.MAX_MESSAGE));
+        if (broadcast) {
+            b.route("/", ws -> ws.onmessage(m -> Broadcast.text(m.text()).sendTo(self.get().connections())));
+        } else {
+            b.route("/", ws -> ws.onmessage(ws::send));
+        }
+        WebSocketServer server = b.build().start();
+        self.set(server);
+        Peers.ready(server.port());
+    }
+}
