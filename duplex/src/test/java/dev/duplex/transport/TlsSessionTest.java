@@ -1,0 +1,110 @@
+package dev.duplex.transport;
+
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** TLS sessions driven against each other in memory: no sockets. */
+class TlsSessionTest {
+
+    private static TlsSession server(TestCertificates certs) {
+        SSLEngine e = certs.serverContext().createSSLEngine();
+        e.setUseClientMode(false);
+        return new TlsSession(e);
+    }
+
+    private static TlsSession client(TestCertificates trusted, String host) {
+        SSLEngine e = trusted.clientContext().createSSLEngine(host, 443);
+        e.setUseClientMode(true);
+        SSLParameters p = e.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        e.setSSLParameters(p);
+        return new TlsSession(e);
+    }
+
+    /** Moves each side's pending network bytes to the other until both are idle. */
+    private static void pump(TlsSession a, TlsSession b) throws SSLException {
+        for (int i = 0; i < 100; i++) {
+            boolean moved = transfer(a, b) | transfer(b, a);
+            if (!moved) {
+                return;
+            }
+        }
+        throw new AssertionError("TLS did not settle");
+    }
+
+    private static boolean transfer(TlsSession from, TlsSession to) throws SSLException {
+        ByteBuffer out = from.netOut().flip();
+        boolean any = out.hasRemaining();
+        ByteBuffer copy = ByteBuffer.allocate(out.remaining()).put(out).flip();
+        from.netOut().clear();
+        if (any) {
+            to.unwrap(copy);
+        }
+        return any;
+    }
+
+    private static String drainApp(TlsSession s) {
+        ByteBuffer app = s.appIn().flip();
+        String text = StandardCharsets.UTF_8.decode(app).toString();
+        s.appIn().clear();
+        return text;
+    }
+
+    @Test
+    void handshakeThenDataBothWays() throws Exception {
+        TestCertificates certs = TestCertificates.get();
+        TlsSession s = server(certs);
+        TlsSession c = client(certs, "localhost");
+        s.begin();
+        c.begin();
+        pump(c, s);
+        assertThat(c.handshakeDone()).isTrue();
+        assertThat(s.handshakeDone()).isTrue();
+
+        ByteBuffer[] msg = {ByteBuffer.wrap("hello ".getBytes()), ByteBuffer.wrap("server".getBytes())};
+        assertThat(c.wrap(msg, 0, 2)).isEqualTo(12);
+        pump(c, s);
+        assertThat(drainApp(s)).isEqualTo("hello server");
+
+        byte[] big = new byte[200_000];
+        java.util.Arrays.fill(big, (byte) 'x');
+        ByteBuffer[] bigMsg = {ByteBuffer.wrap(big)};
+        long sent = 0;
+        StringBuilder got = new StringBuilder();
+        while (bigMsg[0].hasRemaining()) {
+            sent += s.wrap(bigMsg, 0, 1);
+            pump(s, c);
+            got.append(drainApp(c));
+        }
+        assertThat(sent).isEqualTo(big.length);
+        assertThat(got.length()).isEqualTo(big.length);
+    }
+
+    @Test
+    void untrustedCertificateFailsTheHandshake() throws Exception {
+        TlsSession s = server(TestCertificates.get());
+        TlsSession c = client(TestCertificates.forOtherHost(), "localhost");   // trusts a different cert
+        s.begin();
+        c.begin();
+        assertThatThrownBy(() -> pump(c, s)).isInstanceOf(SSLException.class);
+        assertThat(c.handshakeDone()).isFalse();
+    }
+
+    @Test
+    void hostnameMismatchFailsTheHandshake() throws Exception {
+        TestCertificates certs = TestCertificates.get();   // issued for localhost / 127.0.0.1
+        TlsSession s = server(certs);
+        TlsSession c = client(certs, "not-localhost.example");
+        s.begin();
+        c.begin();
+        assertThatThrownBy(() -> pump(c, s)).isInstanceOf(SSLException.class);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.duplex.transport;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WriteQueueTest {
+
+    /** A channel that accepts at most {@code capacity} bytes per write call and counts the calls. */
+    static final class ThrottledChannel implements GatheringByteChannel {
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        int capacity;
+        int calls;
+
+        ThrottledChannel(int capacity) {
+            this.capacity = capacity;
+        }
+
+        public long write(ByteBuffer[] srcs, int offset, int length) {
+            calls++;
+            long n = 0;
+            for (int i = offset; i < offset + length && n < capacity; i++) {
+                while (srcs[i].hasRemaining() && n < capacity) {
+                    written.write(srcs[i].get());
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        public long write(ByteBuffer[] srcs) {
+            return write(srcs, 0, srcs.length);
+        }
+
+        public int write(ByteBuffer src) {
+            return (int) write(new ByteBuffer[] {src}, 0, 1);
+        }
+
+        public boolean isOpen() {
+            return true;
+        }
+
+        public void close() {
+        }
+    }
+
+    @Test
+    void manySmallBuffersLeaveInOneGatheringWrite() throws Exception {
+        WriteQueue q = new WriteQueue();
+        for (int i = 0; i < 40; i++) {
+            q.add(ByteBuffer.wrap(new byte[] {(byte) i, (byte) i}), 2);
+        }
+        assertThat(q.bytes()).isEqualTo(80);
+        ThrottledChannel ch = new ThrottledChannel(1 << 20);
+        long released = q.writeTo(ch);
+        assertThat(ch.calls).isEqualTo(1);
+        assertThat(released).isEqualTo(80);
+        assertThat(q.isEmpty()).isTrue();
+        assertThat(q.bytes()).isZero();
+    }
+
+    @Test
+    void partialWritesKeepOrderAndReleaseCreditsOnlyForCompletedBuffers() throws Exception {
+        WriteQueue q = new WriteQueue();
+        q.add(ByteBuffer.wrap("abc".getBytes()), 0);   // a frame header, no credit
+        q.add(ByteBuffer.wrap("defgh".getBytes()), 5); // the payload completes the message
+        ThrottledChannel ch = new ThrottledChannel(4);
+        assertThat(q.writeTo(ch)).isZero();            // socket full after 4 bytes
+        assertThat(q.bytes()).isEqualTo(4);
+        ch.capacity = 100;
+        assertThat(q.writeTo(ch)).isEqualTo(5);
+        assertThat(ch.written.toString()).isEqualTo("abcdefgh");
+    }
+
+    @Test
+    void growsPastItsInitialCapacityAndClearsWithCredits() {
+        WriteQueue q = new WriteQueue();
+        for (int i = 0; i < 1000; i++) {
+            q.add(ByteBuffer.allocate(10), 1);
+        }
+        assertThat(q.bytes()).isEqualTo(10_000);
+        assertThat(q.clear()).isEqualTo(1000);
+        assertThat(q.isEmpty()).isTrue();
+    }
+}
