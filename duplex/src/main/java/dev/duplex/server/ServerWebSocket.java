@@ -36,7 +36,6 @@ public final class ServerWebSocket {
     private volatile Consumer<Message> onmessage;
     private volatile Consumer<CloseEvent> onclose;
     private volatile Consumer<Throwable> onerror;
-    private volatile long maxBufferedAmount = Long.MAX_VALUE;
 
     ServerWebSocket(WsChannel channel, ServerRequest request, WebSocketHandler handler, Object attachment) {
         this.channel = channel;
@@ -166,10 +165,6 @@ public final class ServerWebSocket {
         return this;
     }
 
-    long maxBufferedAmount() {
-        return maxBufferedAmount;
-    }
-
     WsChannel channel() {
         return channel;
     }
@@ -204,18 +199,15 @@ public final class ServerWebSocket {
                 case ProtocolEvent.TextMessage t -> deliver(Message.text(t.text()));
                 case ProtocolEvent.BinaryMessage b -> deliver(Message.binary(b.data()));
                 case ProtocolEvent.Closed c -> {
-                    try {
-                        if (c.cause() != null) {
-                            error(c.cause());
-                        }
-                        CloseEvent e = new CloseEvent(c.code().code(), c.reason(), c.wasClean());
-                        safely(() -> handler.onClose(ServerWebSocket.this, e));
-                        Consumer<CloseEvent> h = onclose;
-                        if (h != null) {
-                            safely(() -> h.accept(e));
-                        }
-                    } finally {
-                        onEnd.accept(ServerWebSocket.this);
+                    onEnd.accept(ServerWebSocket.this); // gone from connections() before onclose runs
+                    if (c.cause() != null) {
+                        error(c.cause());
+                    }
+                    CloseEvent e = new CloseEvent(c.code().code(), c.reason(), c.wasClean());
+                    safely(() -> handler.onClose(ServerWebSocket.this, e));
+                    Consumer<CloseEvent> h = onclose;
+                    if (h != null) {
+                        safely(() -> h.accept(e));
                     }
                 }
                 default -> { }
