@@ -1,0 +1,122 @@
+package dev.duplex.server;
+
+import dev.duplex.protocol.Limits;
+import dev.duplex.transport.Leaks;
+import dev.duplex.transport.TestCertificates;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The JDK's {@code java.net.http.WebSocket} as a client of a Duplex server, over ws and wss (the JDK
+ * client does not implement permessage-deflate): echoes from 0 B to 16 MiB, fragmented messages,
+ * close codes both ways.
+ */
+class JdkClientInteropTest {
+
+    private static final int[] SIZES = {0, 1, 125, 126, 127, 65535, 65536, 1 << 20, 16 << 20};
+
+    private final BlockingQueue<CloseEvent> serverCloses = new LinkedBlockingQueue<>();
+
+    @AfterEach
+    void nothingLeaks() {
+        Leaks.assertNone();
+    }
+
+    /** Collects whole messages (the JDK delivers parts). */
+    static final class Collector implements WebSocket.Listener {
+        final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+        final CompletableFuture<String> closed = new CompletableFuture<>();
+        private StringBuilder text = new StringBuilder();
+        private java.io.ByteArrayOutputStream bin = new java.io.ByteArrayOutputStream();
+
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                messages.add(text.toString());
+                text = new StringBuilder();
+            }
+            ws.request(1);
+            return null;
+        }
+
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            bin.writeBytes(b);
+            if (last) {
+                messages.add(bin.toByteArray());
+                bin = new java.io.ByteArrayOutputStream();
+            }
+            ws.request(1);
+            return null;
+        }
+
+        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            closed.complete(code + " " + reason);
+            return null;
+        }
+
+        public void onError(WebSocket ws, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ws", "wss"})
+    void jdkClientAgainstDuplexServer(String scheme) throws Exception {
+        boolean tls = scheme.equals("wss");
+        WebSocketServer.Builder b = WebSocketServer.builder().port(0).bindAddress("127.0.0.1")
+                .limits(Limits.DEFAULTS.withMaxMessageSize(32 << 20).withMaxFrameSize(32 << 20))
+                .route("/echo", ws -> ws.onmessage(ws::send).onclose(serverCloses::add))
+                .route("/close", ws -> ws.onmessage(m -> ws.close(4002, "server bye")));
+        HttpClient.Builder cb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(60));
+        if (tls) {
+            b.tls(TestCertificates.get().serverContext());
+            cb.sslContext(TestCertificates.get().clientContext());
+        }
+        try (WebSocketServer server = b.build().start(); HttpClient client = cb.build()) {
+            String base = scheme + "://" + (tls ? "localhost" : "127.0.0.1") + ":" + server.port();
+            Collector c = new Collector();
+            WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create(base + "/echo"), c).get(60, TimeUnit.SECONDS);
+            for (int n : SIZES) {
+                String t = "é".repeat(n / 2) + "x".repeat(n % 2);
+                if (n <= 1 << 20) {
+                    ws.sendText(t, true).get(120, TimeUnit.SECONDS);
+                    assertThat(c.messages.poll(120, TimeUnit.SECONDS)).isEqualTo(t);
+                }
+                byte[] bytes = new byte[n];
+                new Random(n).nextBytes(bytes);
+                ws.sendBinary(ByteBuffer.wrap(bytes), true).get(120, TimeUnit.SECONDS);
+                assertThat((byte[]) c.messages.poll(120, TimeUnit.SECONDS)).isEqualTo(bytes);
+            }
+            // RFC 6455 5.4: fragments are reassembled into one message
+            ws.sendText("frag", false).get(60, TimeUnit.SECONDS);
+            ws.sendText("mented", true).get(60, TimeUnit.SECONDS);
+            assertThat(c.messages.poll(60, TimeUnit.SECONDS)).isEqualTo("fragmented");
+            ws.sendClose(4001, "bye").get(60, TimeUnit.SECONDS);
+            assertThat(c.closed.get(60, TimeUnit.SECONDS)).startsWith("4001");
+            assertThat(serverCloses.poll(60, TimeUnit.SECONDS)).isEqualTo(new CloseEvent(4001, "bye", true));
+
+            Collector d = new Collector();
+            WebSocket ws2 = client.newWebSocketBuilder().buildAsync(URI.create(base + "/close"), d).get(60, TimeUnit.SECONDS);
+            ws2.sendText("close me", true).get(60, TimeUnit.SECONDS);
+            assertThat(d.closed.get(60, TimeUnit.SECONDS)).isEqualTo("4002 server bye");
+            // the JDK client echoes the close itself once onClose returns
+        }
+    }
+}
