@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * A WebSocket client that behaves like the browser's {@code WebSocket} object: the WHATWG WebSockets
@@ -41,6 +42,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * CLOSING at once. {@link #bufferedAmount()} grows at once when {@code send} is called and shrinks only
  * between tasks, so it never drops in the middle of a listener (WHATWG: "as of the last time the event
  * loop started executing a task").
+ *
+ * <h2>Registering listeners</h2>
+ * Events are delivered on another thread, so unlike in a browser a very fast connection can fire
+ * {@code open} (or, for a refused port, {@code error} and {@code close}) before the statement after the
+ * constructor has added its listeners. Use {@link #WebSocket(String, WebSocketOptions, Consumer)} to add
+ * them before connecting starts; {@link #awaitOpen} and {@link #awaitClose} never miss anything.
  *
  * <h2>Reachability</h2>
  * A socket stays strongly reachable from the moment it is constructed until its {@code close} event has
@@ -117,10 +124,34 @@ public final class WebSocket {
      *         ws/wss/http/https or a fragment, or a subprotocol repeats or is not a token
      */
     public WebSocket(String url, WebSocketOptions options) {
-        this(url, options, TransportConnector.INSTANCE);
+        this(url, options, null, TransportConnector.INSTANCE);
+    }
+
+    /**
+     * Like {@link #WebSocket(String, WebSocketOptions)}, but runs {@code setup} on the new socket before
+     * it starts connecting, so the listeners it adds cannot miss any event. Non-standard.
+     *
+     * <p>Why: in a browser, a listener added right after the constructor always sees {@code open}, because
+     * events are tasks that wait for the running script to finish. A Java thread has no such boundary:
+     * on a loaded machine a fast connection (or a fast failure, like a refused port on loopback) can
+     * fire its first events before the next statement runs. Registering listeners here closes that gap.
+     *
+     * <pre>{@code
+     * var ws = new WebSocket(url, WebSocketOptions.defaults(), s -> {
+     *     s.setOnopen(e -> s.send("hello"));
+     *     s.setOnclose(e -> System.out.println(e.code()));
+     * });
+     * }</pre>
+     */
+    public WebSocket(String url, WebSocketOptions options, Consumer<? super WebSocket> setup) {
+        this(url, options, Objects.requireNonNull(setup, "setup"), TransportConnector.INSTANCE);
     }
 
     WebSocket(String url, WebSocketOptions options, ClientConnector connector) {
+        this(url, options, null, connector);
+    }
+
+    WebSocket(String url, WebSocketOptions options, Consumer<? super WebSocket> setup, ClientConnector connector) {
         Objects.requireNonNull(options, "options");
         // WHATWG §dom-websocket-websocket steps 1-7, in the standard's order: URL first, then protocols.
         this.url = WebSocketUrl.parse(Objects.requireNonNull(url, "url"), options.baseUrl());
@@ -130,6 +161,9 @@ public final class WebSocket {
         this.link = connector.prepare(new ClientConnector.Request(this.url, protocols, options), new Feedback());
         if (link instanceof TransportConnector.DispatchAware aware) {
             aware.deliverOn(dispatcher);
+        }
+        if (setup != null) {
+            setup.accept(this); // if it throws, the socket never connects
         }
         LIVE.add(this);
         link.start();

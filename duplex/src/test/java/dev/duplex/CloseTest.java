@@ -30,9 +30,8 @@ class CloseTest extends ServerTestBase {
     })
     void codeAndReasonComeBackCleanly(int code, String reason) throws Exception {
         try (RawServer peer = echoCloseData()) {
-            WebSocket ws = new WebSocket(peer.url("/echo_close_data"));
-            Recorder r = Recorder.on(ws);
-            ws.setOnopen(e -> ws.close(code, reason));
+            Recorder r = new Recorder();
+            WebSocket ws = r.connect(peer.url("/echo_close_data"), s -> s.setOnopen(e -> s.close(code, reason)));
             r.next("open");
             Recorder.Seen close = r.next("close");
             CloseEvent e = (CloseEvent) close.event();
@@ -48,8 +47,7 @@ class CloseTest extends ServerTestBase {
     @Test
     void noArgumentsGives1005() throws Exception { // Close-1005-verify-code, Close-undefined
         try (RawServer peer = echoCloseData()) {
-            WebSocket ws = new WebSocket(peer.url("/"));
-            ws.setOnopen(e -> ws.close());
+            WebSocket ws = new Recorder().connect(peer.url("/"), s -> s.setOnopen(e -> s.close()));
             CloseEvent e = awaitClose(ws);
             assertThat(e.code()).isEqualTo(1005);
             assertThat(e.reason()).isEmpty();
@@ -69,8 +67,7 @@ class CloseTest extends ServerTestBase {
             c.frame(0x88, close.payload());
             c.awaitEof();
         })) {
-            WebSocket ws = new WebSocket(peer.url("/"));
-            ws.setOnopen(e -> ws.close());
+            WebSocket ws = new Recorder().connect(peer.url("/"), s -> s.setOnopen(e -> s.close()));
             awaitClose(ws);
             assertThat(seen.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             assertThat(payloadLength[0]).isZero();
@@ -80,8 +77,7 @@ class CloseTest extends ServerTestBase {
     @Test
     void unpairedSurrogateReasonComesBackAsReplacementCharacter() throws Exception { // Close-reason-unpaired-surrogates
         try (RawServer peer = echoCloseData()) {
-            WebSocket ws = new WebSocket(peer.url("/"));
-            ws.setOnopen(e -> ws.close(1000, "\uD807"));
+            WebSocket ws = new Recorder().connect(peer.url("/"), s -> s.setOnopen(e -> s.close(1000, "\uD807")));
             CloseEvent e = awaitClose(ws);
             assertThat(e.reason()).isEqualTo("\uFFFD");
         }
@@ -121,8 +117,8 @@ class CloseTest extends ServerTestBase {
             c.readRequest();
             c.awaitEof();
         })) {
-            WebSocket ws = new WebSocket(peer.url("/slow"));
-            Recorder r = Recorder.on(ws);
+            Recorder r = new Recorder();
+            WebSocket ws = r.connect(peer.url("/slow"));
             ws.close();
             assertThat(ws.readyState()).isIn(WebSocket.CLOSING, WebSocket.CLOSED);
             Recorder.Seen error = r.next("error");
@@ -144,9 +140,8 @@ class CloseTest extends ServerTestBase {
             c.frame(0x88, close.payload());
             c.awaitEof();
         })) {
-            WebSocket ws = new WebSocket(peer.url("/"));
-            Recorder r = Recorder.on(ws);
-            ws.setOnopen(e -> ws.close(1000, ""));
+            Recorder r = new Recorder();
+            WebSocket ws = r.connect(peer.url("/"), s -> s.setOnopen(e -> s.close(1000, "")));
             r.next("open");
             CloseEvent e = r.close();
             assertThat(e.code()).isEqualTo(1000);
@@ -156,8 +151,8 @@ class CloseTest extends ServerTestBase {
 
     @Test
     void serverInitiatedCloseIsClean() throws Exception { // Close-server-initiated-close
-        WebSocket ws = new WebSocket(server.url("/close?code=3001&reason=bye"));
-        Recorder r = Recorder.on(ws);
+        Recorder r = new Recorder();
+        WebSocket ws = r.connect(server.url("/close?code=3001&reason=bye"));
         r.next("open");
         CloseEvent e = r.close();
         assertThat(e.code()).isEqualTo(3001);
@@ -176,8 +171,7 @@ class CloseTest extends ServerTestBase {
 
     @Test
     void closeDuringServerCloseIsIgnored() throws Exception {
-        WebSocket ws = new WebSocket(server.url("/close?code=1000"));
-        ws.setOnopen(e -> ws.close(3000, "mine"));
+        WebSocket ws = new Recorder().connect(server.url("/close?code=1000"), s -> s.setOnopen(e -> s.close(3000, "mine")));
         CloseEvent e = awaitClose(ws);
         assertThat(e.code()).isIn(1000, 3000); // whichever close frame crossed first
         assertThat(e.wasClean()).isTrue();
@@ -185,9 +179,8 @@ class CloseTest extends ServerTestBase {
 
     @Test
     void serverVanishingIs1006WithCause() throws Exception {
-        WebSocket ws = new WebSocket(server.url("/terminate"));
-        Recorder r = Recorder.on(ws);
-        ws.setOnopen(e -> ws.send("go away"));
+        Recorder r = new Recorder();
+        WebSocket ws = r.connect(server.url("/terminate"), s -> s.setOnopen(e -> s.send("go away")));
         r.next("open");
         assertThat(r.typesUntilClose()).containsExactly("error", "close");
         CloseEvent e = ws.awaitClose(TIMEOUT);
@@ -198,12 +191,11 @@ class CloseTest extends ServerTestBase {
     @Test
     void secondCloseDoesNothing() throws Exception {
         try (RawServer peer = echoCloseData()) {
-            WebSocket ws = new WebSocket(peer.url("/"));
-            ws.setOnopen(e -> {
-                ws.close(3000, "first");
-                ws.close(3001, "second");
-                ws.close();
-            });
+            WebSocket ws = new Recorder().connect(peer.url("/"), s -> s.setOnopen(e -> {
+                s.close(3000, "first");
+                s.close(3001, "second");
+                s.close();
+            }));
             CloseEvent e = awaitClose(ws);
             assertThat(e.code()).isEqualTo(3000);
             assertThat(e.reason()).isEqualTo("first");

@@ -9,9 +9,9 @@ class ConstructorTest extends ServerTestBase {
 
     @Test
     void validUrlConnects() throws Exception { // Create-valid-url
-        WebSocket ws = new WebSocket(server.url("/echo"));
+        Recorder r = new Recorder();
+        WebSocket ws = r.connect(server.url("/echo"));
         assertThat(ws.readyState()).isIn(WebSocket.CONNECTING, WebSocket.OPEN);
-        Recorder r = Recorder.on(ws);
         assertThat(r.next().type()).isEqualTo("open");
         assertThat(ws.readyState()).isEqualTo(WebSocket.OPEN);
         ws.close();

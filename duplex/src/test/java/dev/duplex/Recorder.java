@@ -26,12 +26,36 @@ final class Recorder {
 
     final BlockingQueue<Seen> events = new LinkedBlockingQueue<>();
 
+    /** A recorder listening on {@code ws}; for a socket that may already be connecting, prefer {@link #connect}. */
     static Recorder on(WebSocket ws) {
         Recorder r = new Recorder();
-        for (String type : List.of("open", "message", "error", "close")) {
-            ws.addEventListener(type, e -> r.events.add(new Seen(e, ws.readyState(), Thread.currentThread())));
-        }
+        r.attach(ws);
         return r;
+    }
+
+    void attach(WebSocket ws) {
+        for (String type : List.of("open", "message", "error", "close")) {
+            ws.addEventListener(type, e -> events.add(new Seen(e, ws.readyState(), Thread.currentThread())));
+        }
+    }
+
+    /**
+     * Connects to {@code url} with this recorder (and {@code setup}) attached before connecting starts, so
+     * not even a very fast open or failure can be missed.
+     */
+    WebSocket connect(String url, WebSocketOptions options, java.util.function.Consumer<WebSocket> setup) {
+        return new WebSocket(url, options, s -> {
+            attach(s);
+            setup.accept(s);
+        });
+    }
+
+    WebSocket connect(String url, java.util.function.Consumer<WebSocket> setup) {
+        return connect(url, WebSocketOptions.defaults(), setup);
+    }
+
+    WebSocket connect(String url) {
+        return connect(url, s -> { });
     }
 
     Seen next() throws InterruptedException {
