@@ -66,8 +66,24 @@ final class Recorder {
 
     Seen next(String type) throws InterruptedException {
         Seen s = next();
-        assertThat(s.type()).isEqualTo(type);
+        assertThat(s.type()).as("%s", describe(s.event())).isEqualTo(type);
         return s;
+    }
+
+    static String describe(Event e) {
+        if (e instanceof CloseEvent c) {
+            return c + (c.cause() == null ? "" : " cause: " + stack(c.cause()));
+        }
+        if (e instanceof ErrorEvent err) {
+            return "error, cause: " + (err.cause() == null ? "none" : stack(err.cause()));
+        }
+        return e.toString();
+    }
+
+    private static String stack(Throwable t) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
     }
 
     MessageEvent message() throws InterruptedException {
