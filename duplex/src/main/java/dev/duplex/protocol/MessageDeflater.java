@@ -58,6 +58,13 @@ public final class MessageDeflater {
                 && out[n - 1] == (byte) 0xFF) {
             n -= TAIL_LENGTH;
         }
+        if (n == 0) {
+            // An empty message after an earlier flush: zlib emits nothing at all, but the receiver appends
+            // 00 00 ff ff and would read a stored block cut short, corrupting the next message. Send the
+            // single 0x00 of an empty uncompressed DEFLATE block instead (RFC 7692 7.2.3.6).
+            out[0] = 0;
+            n = 1;
+        }
         return n;
     }
 
