@@ -38,6 +38,7 @@ class BufferedAmountTest extends ServerTestBase {
             s.send(Blob.of(new byte[5]));
             seen[5] = s.bufferedAmount();
         }));
+        assertThat(ws.awaitOpen(TIMEOUT)).isTrue(); // returns once the open listeners have all run
         r.next("open");
         assertThat(seen).containsExactly(12, 16, 19, 1019, 1036, 1041);
         for (int i = 0; i < 6; i++) {
@@ -53,7 +54,7 @@ class BufferedAmountTest extends ServerTestBase {
     void largeSendIsCountedAndDrains() throws Exception { // bufferedAmount-large
         WebSocket ws = open("/echo");
         Recorder r = Recorder.on(ws);
-        byte[] big = new byte[4 << 20];
+        byte[] big = new byte[1000_000]; // under the server's 1 MiB message limit
         ws.send(big);
         assertThat(ws.bufferedAmount()).isBetween(0L, (long) big.length);
         assertThat(r.message().bytes()).hasSize(big.length);
