@@ -22,6 +22,11 @@ public final class IdleLoad {
     private IdleLoad() {}
 
     static Result run(InetSocketAddress address, String path, int n, MemoryProbe probe) throws IOException {
+        return run(address, path, n, probe, 0);
+    }
+
+    /** As {@link #run(InetSocketAddress, String, int, MemoryProbe)}, holding the connections {@code holdMillis} longer (to inspect the server). */
+    static Result run(InetSocketAddress address, String path, int n, MemoryProbe probe, long holdMillis) throws IOException {
         List<SocketChannel> warm = Connector.open(address, path, WARM_CONNECTIONS, false);
         for (SocketChannel ch : warm) {
             echoOnce(ch);
@@ -35,6 +40,10 @@ public final class IdleLoad {
             MemoryProbe.Sample after = probe.sample();
             for (int i = 0; i < held.size(); i += Math.max(1, held.size() / LIVENESS_SAMPLE)) {
                 echoOnce(held.get(i));
+            }
+            if (holdMillis > 0) {
+                System.out.println("holding " + n + " connections for " + holdMillis + " ms");
+                pause(holdMillis);
             }
             double rss = (after.rss() - before.rss()) / (double) n;
             double heap = (after.heap() - before.heap()) / (double) n;

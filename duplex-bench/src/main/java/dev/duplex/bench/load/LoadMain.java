@@ -10,6 +10,7 @@ import org.HdrHistogram.Histogram;
  * java -cp duplex-bench/target/benchmarks.jar dev.duplex.bench.load.LoadMain echo --port 8080 \
  *     --connections 100 --in-flight 16 --size 32 [--binary] [--raw] [--warmup 2] [--measure 5]
  * </pre>
+ * {@code idle --port N --pid PID [--node] [--connections N] [--hold S]} (server memory per idle connection),
  * or {@code broadcast --port N [--members M] [--window W]} against a chat (broadcast) server.
  * The whole suite (servers started, rounds, the table in docs/performance.md) is {@link Suite}.
  */
@@ -24,6 +25,18 @@ public final class LoadMain {
             Histogram h = r.latency();
             System.out.printf("%,.0f deliveries/s  %,d broadcasts  p50 %s  p99 %s%n", r.deliveriesPerSecond(),
                     r.broadcasts(), micros(h.getValueAtPercentile(50)), micros(h.getValueAtPercentile(99)));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("idle")) {
+            long pid = Long.parseLong(opt(args, "--pid", "0"));
+            int port = Integer.parseInt(opt(args, "--port", "8080"));
+            try (MemoryProbe probe = flag(args, "--node") ? MemoryProbe.node(pid, port) : MemoryProbe.jvm(pid)) {
+                IdleLoad.Result r = IdleLoad.run(new InetSocketAddress(opt(args, "--host", "127.0.0.1"), port),
+                        opt(args, "--path", "/"), Integer.parseInt(opt(args, "--connections", "10000")), probe,
+                        (long) (Double.parseDouble(opt(args, "--hold", "0")) * 1000));
+                System.out.printf("%,.0f B/conn (RSS %,.0f, heap %,.0f)%n", r.totalPerConnection(),
+                        r.rssPerConnection(), r.heapPerConnection());
+            }
             return;
         }
         if (args.length == 0 || !args[0].equals("echo")) {

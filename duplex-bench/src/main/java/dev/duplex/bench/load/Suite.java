@@ -208,13 +208,16 @@ public final class Suite {
 
     private void echoRound(ServerSpec s, int round) {
         Path logFile = logs.resolve(s.id() + "-r" + round + ".log");
+        long t = System.nanoTime();
         try (ServerProcess server = ServerProcess.start(s, o, logFile)) {
-            log.printf("-- %s (pid %d, port %d)%n", s.label(), server.pid(), server.port);
+            log.printf("-- %s (pid %d, port %d) started in %.1f s%n", s.label(), server.pid(), server.port,
+                    (System.nanoTime() - t) / 1e9);
             if (o.workloads.contains(Workload.E) && !s.raw()) {
                 try (MemoryProbe probe = server.memoryProbe()) {
                     IdleLoad.Result r = IdleLoad.run(server.address(), "/", o.idleConnections, probe);
-                    log.printf("   e  %,.0f B/conn (rss %,.0f + heap %,.0f)%n",
-                            r.totalPerConnection(), r.rssPerConnection(), r.heapPerConnection());
+                    log.printf("   e  %,.0f B/conn (rss %,.0f + heap %,.0f)  [%.1f s]%n",
+                            r.totalPerConnection(), r.rssPerConnection(), r.heapPerConnection(),
+                            (System.nanoTime() - t) / 1e9);
                     results.add(Workload.E, s.id(), new double[] {
                             r.totalPerConnection(), r.rssPerConnection(), r.heapPerConnection()});
                 } catch (IOException | RuntimeException e) {
