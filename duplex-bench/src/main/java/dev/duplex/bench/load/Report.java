@@ -79,6 +79,8 @@ final class Report {
             }
         }
         targets();
+        method();
+        analysis();
         rounds();
         line(END);
         return md.toString();
@@ -229,6 +231,41 @@ final class Report {
             }
         }
         line("");
+    }
+
+    private void method() {
+        line("### How it is measured");
+        line("");
+        line("- **Generator** (`dev.duplex.bench.load`): its own minimal RFC 6455 client on NIO selectors, in its own JVM. "
+                + "It does the opening handshake (checks 101, `Upgrade`, `Connection`, the exact `Sec-WebSocket-Accept`, and "
+                + "that no extension was negotiated), sends masked frames (pre-built per workload: 64 payload variants for "
+                + "small messages, each with its own mask key), and compares every echoed byte with the message sent, "
+                + "fragmented echoes included. Closed loop: each connection keeps P messages in flight; latency runs from "
+                + "queueing a message to reading the last byte of its echo, recorded in an HdrHistogram (3 digits).");
+        line("- **Generator ceiling**: the plain TCP echo row runs the same generator with the same frames, without the "
+                + "handshake, against a NIO server that only writes the bytes back (and the generator checks them byte for "
+                + "byte). Where that row is far above every WebSocket server, the generator is not what limits them.");
+        line("- **Servers**: each in its own process, started fresh per round, bound to 127.0.0.1, one event loop (or "
+                + "selector) per core, compression off, logging off, message and frame limits 64 MiB. Netty echoes with "
+                + "`write` per message and one `flush` per read batch; Jetty uses its Jetty WebSocket API; Java-WebSocket "
+                + "its `WebSocketServer`; Node `ws` `WebSocketServer` with `perMessageDeflate: false`. Sources: "
+                + "`duplex-bench/src/main/java/dev/duplex/bench/peers/`, `duplex-bench/peers/ws-server.js`.");
+        line("- **Idle memory**: 200 connections warm the server up and are closed; a full GC; then N connections are "
+                + "opened and upgraded, and after a second full GC the difference is divided by N. 100 of the held "
+                + "connections then echo a message, to prove they are alive.");
+        line("");
+    }
+
+    /** Hand-written findings (profiles, what would close a gap), kept next to the code that produced the table. */
+    private void analysis() {
+        Path f = o.root.resolve("duplex-bench/load-analysis.md");
+        if (Files.exists(f)) {
+            try {
+                md.append(Files.readString(f).stripTrailing()).append("\n\n");
+            } catch (IOException e) {
+                line("(could not read " + f + ": " + e.getMessage() + ")");
+            }
+        }
     }
 
     /** Every round's figure, so a median can be checked and noise seen. */

@@ -56,9 +56,9 @@ public final class Suite {
         Path jar = Path.of("duplex-bench/target/benchmarks.jar");
         Path out = Path.of("docs/performance.md");
         int rounds = 3;
-        double firstWarmup = 3;
+        double firstWarmup = 4;
         double warmup = 1;
-        double measure = 3;
+        double measure = 2.5;
         int idleConnections = 10_000;
         int members = 1_000;
         int window = 8;
