@@ -40,9 +40,13 @@ public final class Connection {
 
     /** Messages up to this size are encoded with their header into one buffer. */
     private static final int SMALL_MESSAGE = 8 * 1024;
+    /** Strings up to this many chars are encoded into the frame buffer directly. */
+    private static final int DIRECT_TEXT = 2 * 1024;
     /** A reassembly buffer larger than this is not kept for the next message. */
     private static final int REUSE_LIMIT = 64 * 1024;
     private static final int CONTROL_MAX = 125;
+    /** Most bytes reserved for a frame before they arrive. */
+    private static final int PREALLOCATE = 64 * 1024;
     private static final int CLOSE_REASON_MAX = 123;
     private static final int RSV1 = 0x40;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
@@ -135,7 +139,7 @@ public final class Connection {
         try {
             while (!closeReceived && !closedReported && decoder.readHeader(data)) {
                 if (!frameStarted) {
-                    startFrame();
+                    startFrame(data.remaining());
                     frameStarted = true;
                 }
                 readPayload(data);
@@ -163,7 +167,8 @@ public final class Connection {
         }
     }
 
-    private void startFrame() throws ProtocolException {
+    /** Applies the message-level rules to a new frame header; {@code available} bytes are at hand. */
+    private void startFrame(int available) throws ProtocolException {
         Opcode op = decoder.opcode();
         long len = decoder.length();
         if (op.isControl()) {
@@ -182,29 +187,36 @@ public final class Connection {
             if (++fragments > limits.maxFragments()) {
                 throw new ProtocolException(Violation.TOO_MANY_FRAGMENTS);
             }
-        } else {
+        } else if (messageOpcode != null) {
             // RFC 6455 5.4: fragments of one message are not interleaved with another.
-            if (messageOpcode != null) {
-                throw new ProtocolException(Violation.EXPECTED_CONTINUATION);
-            }
+            throw new ProtocolException(Violation.EXPECTED_CONTINUATION);
+        }
+        long before = op == Opcode.CONTINUATION ? message.length : 0;
+        boolean compressed = op == Opcode.CONTINUATION ? messageCompressed : decoder.rsv1();
+        // Checked on the header, before any of the payload is buffered.
+        if (!compressed && (before + len > limits.maxMessageSize() || before + len > MAX_ARRAY)) {
+            throw new ProtocolException(Violation.MESSAGE_TOO_BIG);
+        }
+        if (op != Opcode.CONTINUATION) {
             messageOpcode = op;
-            messageCompressed = decoder.rsv1();
+            messageCompressed = compressed;
             fragments = 1;
             utf8.reset();
-            message = newMessageBuffer(op, len);
+            message = newMessageBuffer(op, len, available);
         }
-        if (!messageCompressed) {
-            if (message.length + len > limits.maxMessageSize() || message.length + len > MAX_ARRAY) {
-                throw new ProtocolException(Violation.MESSAGE_TOO_BIG);
-            }
-            message.ensure(len, limits.maxMessageSize());
-        } else if (compressedChunk == null) {
+        if (compressed && compressedChunk == null) {
             compressedChunk = new byte[16 * 1024];
         }
     }
 
-    private MessageBuffer newMessageBuffer(Opcode op, long firstFrameLength) {
-        int first = (int) Math.min(firstFrameLength, MAX_ARRAY);
+    /**
+     * A buffer for a new message. Text reuses one buffer. A binary message's array is handed to its
+     * event, so a single frame whose bytes are all at hand gets an exact array. Nothing is allocated
+     * up front for bytes that have not arrived beyond {@link #PREALLOCATE}: a peer announcing a large
+     * frame does not make us reserve it.
+     */
+    private MessageBuffer newMessageBuffer(Opcode op, long frameLength, int available) {
+        int first = (int) Math.min(frameLength, PREALLOCATE);
         if (op == Opcode.TEXT) {
             if (textBuffer == null) {
                 textBuffer = new MessageBuffer(Math.max(256, first));
@@ -212,9 +224,15 @@ public final class Connection {
             textBuffer.length = 0;
             return textBuffer;
         }
-        // A binary message's array is handed to its event, so a single frame gets an exact array.
-        boolean single = decoder.fin() && !decoder.rsv1();
-        return new MessageBuffer(single ? first : Math.max(256, first));
+        if (decoder.rsv1()) {
+            // Compressed: the output is larger than the input; start at twice it, within the limit.
+            long cap = Math.min(limits.maxMessageSize(), MAX_ARRAY - 1) + 1;
+            return new MessageBuffer((int) Math.min(Math.max(256, 2L * first), cap));
+        }
+        if (decoder.fin() && frameLength <= Math.max(available, PREALLOCATE)) {
+            return new MessageBuffer((int) frameLength);
+        }
+        return new MessageBuffer(Math.max(256, first));
     }
 
     private void readPayload(ByteBuffer data) throws ProtocolException {
@@ -223,6 +241,8 @@ public final class Connection {
             return;
         }
         if (!messageCompressed) {
+            // Grow with what has arrived (the total was checked against the limit on the header).
+            message.ensure(Math.min(decoder.payloadRemaining(), data.remaining()), limits.maxMessageSize());
             int start = message.length;
             int n = decoder.readPayload(data, message.array, start, message.free());
             message.length += n;
@@ -340,6 +360,11 @@ public final class Connection {
     /** Sends a text message (one frame, compressed when negotiated and not under the threshold). */
     public void sendText(String text) {
         requireOpen();
+        if (text.length() <= DIRECT_TEXT && (deflater == null || 3L * text.length() < compressionThreshold)) {
+            // Small and uncompressed: encode straight into the frame buffer, one allocation.
+            outbound.add(encoder.encodeText(true, 0, Opcode.TEXT, text));
+            return;
+        }
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         sendData(Opcode.TEXT, b, 0, b.length, true);
     }
@@ -548,6 +573,11 @@ public final class Connection {
 
     boolean inflaterReleased() {
         return inflater == null || inflater.isReleased();
+    }
+
+    /** Bytes reserved for the message being reassembled (for tests of memory use). */
+    int reassemblyCapacity() {
+        return message == null ? 0 : message.array.length;
     }
 
     boolean compresses() {

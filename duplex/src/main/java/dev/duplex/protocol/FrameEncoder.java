@@ -59,6 +59,84 @@ public final class FrameEncoder {
     }
 
     /**
+     * Encodes a text frame straight from a string into one buffer, without an intermediate byte
+     * array. Unpaired surrogates become '?', as {@link String#getBytes(java.nio.charset.Charset)} does.
+     */
+    public ByteBuffer encodeText(boolean fin, int rsvBits, Opcode opcode, String text) {
+        long measured = measureUtf8(text);
+        int len = (int) measured;
+        boolean ascii = measured >>> 32 != 0;
+        boolean mask = role == Role.CLIENT;
+        int key = mask ? masks.nextMask() : 0;
+        byte[] out = new byte[headerSize(len, mask) + len];
+        int p = writeHeader(out, fin, rsvBits, opcode, len, mask, key);
+        writeUtf8(text, ascii, out, p);
+        if (mask) {
+            Masking.mask(out, p, len, key, 0);
+        }
+        return ByteBuffer.wrap(out);
+    }
+
+    /** The UTF-8 length of {@code s}, counting an unpaired surrogate as one byte ('?'). */
+    static int utf8Length(String s) {
+        return (int) measureUtf8(s);
+    }
+
+    /** The UTF-8 length in the low 32 bits; bit 32 set when every char is ASCII. One pass. */
+    private static long measureUtf8(String s) {
+        int n = s.length();
+        int len = n;
+        boolean ascii = true;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                ascii = false;
+                if (c < 0x800) {
+                    len += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    len += 2; // 4 bytes for 2 chars
+                    i++;
+                } else if (!Character.isSurrogate(c)) {
+                    len += 2;
+                }
+            }
+        }
+        return (len & 0xFFFF_FFFFL) | (ascii ? 1L << 32 : 0);
+    }
+
+    @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) is exactly right for ASCII
+    private static void writeUtf8(String s, boolean ascii, byte[] out, int p) {
+        int n = s.length();
+        if (ascii) {
+            s.getBytes(0, n, out, p); // all ASCII: one char, one byte
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                out[p++] = (byte) c;
+            } else if (c < 0x800) {
+                out[p++] = (byte) (0xC0 | (c >> 6));
+                out[p++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    out[p++] = (byte) (0xF0 | (cp >> 18));
+                    out[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                    out[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                    out[p++] = (byte) (0x80 | (cp & 0x3F));
+                } else {
+                    out[p++] = '?';
+                }
+            } else {
+                out[p++] = (byte) (0xE0 | (c >> 12));
+                out[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                out[p++] = (byte) (0x80 | (c & 0x3F));
+            }
+        }
+    }
+
+    /**
      * Encodes only the header of a frame whose payload the caller sends separately; when this side
      * masks, {@code payload[off, off+len)} is masked in place, so the caller must own that array.
      */

@@ -679,6 +679,27 @@ class ConnectionTest {
                     .containsExactly("pong ", "pong ", "pong ", "text ab");
         }
 
+        @Test
+        void unlimitedLimitsStillRefuseWhatNoArrayCanHold() {
+            Limits l = Limits.DEFAULTS.withMaxFrameSize(Long.MAX_VALUE).withMaxMessageSize(Long.MAX_VALUE);
+            Connection c = new Connection(Role.CLIENT, l, MaskSource.fixed(0), DeflateParameters.DEFAULT);
+            c.receive(Hex.buffer("810161 c107f248cdc9c90700"));
+            assertThat(Recorder.events(c)).containsExactly("text a", "text Hello");
+            c.receive(Hex.buffer("827f4000000000000000")); // 2^62 bytes announced
+            assertThat(Recorder.events(c)).containsExactly("closed 1009 unclean MESSAGE_TOO_BIG");
+        }
+
+        @Test
+        void anAnnouncedLargeFrameReservesMemoryOnlyAsBytesArrive() {
+            Limits l = Limits.DEFAULTS.withMaxFrameSize(1L << 30).withMaxMessageSize(1L << 30);
+            Connection c = client(l);
+            c.receive(Hex.buffer("827f0000000020000000 0102030405")); // 512 MiB announced, 5 bytes sent
+            assertThat(c.reassemblyCapacity()).isLessThanOrEqualTo(64 * 1024);
+            c.receive(ByteBuffer.allocate(100_000));
+            assertThat(c.reassemblyCapacity()).isBetween(100_005, 2 * 100_005);
+            assertThat(c.pollEvent()).isNull();
+        }
+
         private Feed.Outcome feedWith(Limits l, String hex) {
             return Feed.everySplit(() -> client(l), Hex.bytes(hex.replace(" ", "")));
         }
