@@ -1,0 +1,50 @@
+package dev.duplex.app;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        description = {"Chat rooms: every message goes to everyone in the room, the sender included. "
+                + "Rooms by path: /chat (the main room) and /chat/NAME. The chat page is at http://HOST:PORT/.",
+                "Pages and JSON clients send {\"type\":\"message\",\"text\":…}; any other text is a line from "
+                        + "the sender (a guest unless ?name=… was given), so wscat and `duplex client` chat too."})
+final class ChatCommand implements Callable<Integer> {
+
+    @Mixin
+    ServerOptions server;
+
+    @Option(names = "--history", paramLabel = "N", defaultValue = "100",
+            description = "Messages a newcomer receives: the room's last N (default: ${DEFAULT-VALUE}).")
+    int history;
+
+    @Option(names = "--max-message", paramLabel = "SIZE", defaultValue = "64KiB", converter = ByteSize.class,
+            description = "Largest message accepted (default: ${DEFAULT-VALUE}); bigger ones are closed with 1009.")
+    long maxMessage;
+
+    @Option(names = "--max-queued", paramLabel = "SIZE", defaultValue = "1MiB", converter = ByteSize.class,
+            description = "How far a member may fall behind (bytes waiting to be sent to it) before it is "
+                    + "closed with 1008 (default: ${DEFAULT-VALUE}).")
+    long maxQueued;
+
+    @Option(names = "--max-rooms", paramLabel = "N", defaultValue = "1000",
+            description = "Most rooms kept (default: ${DEFAULT-VALUE}); joining a new room past it is refused with 1013.")
+    int maxRooms;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerSettings settings = server.settings(maxMessage);
+        ChatSettings chat = new ChatSettings(history, maxQueued, maxRooms);
+        RunningServer running = ChatServer.start(settings, chat);
+        Console.serving("Duplex chat server", running, settings, new String[][] {
+                {"page", running.httpUrl() + "  (other rooms: " + running.httpUrl() + "?room=NAME)"},
+                {"rooms", running.wsUrl("/chat") + "  and " + running.wsUrl("/chat/NAME")},
+                {"chat", "history " + history + " messages, members dropped (1008) past "
+                        + ByteSize.format(maxQueued) + " behind, at most " + maxRooms + " rooms"},
+        });
+        Console.runUntilStopped(running);
+        return 0;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.duplex.app;
+
+import dev.duplex.app.chat.ChatRoom;
+import dev.duplex.app.chat.ChatRooms;
+import dev.duplex.app.chat.Outbox;
+import dev.duplex.server.Broadcast;
+import dev.duplex.server.CloseEvent;
+import dev.duplex.server.Message;
+import dev.duplex.server.ServerWebSocket;
+import dev.duplex.server.WebSocketHandler;
+import dev.duplex.server.WebSocketServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code duplex chat}: chat rooms at {@code /chat} and {@code /chat/{room}}, the chat page at
+ * {@code /}. The room logic is in {@link ChatRoom}; this class connects it to the server.
+ */
+public final class ChatServer {
+
+    /** Chat lines are short; 64 KiB leaves room for pasted text. */
+    public static final long DEFAULT_MAX_MESSAGE = 64L << 10;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
+
+    private ChatServer() {}
+
+    public static RunningServer start(ServerSettings settings, ChatSettings chat) {
+        SocketOutbox outbox = new SocketOutbox(chat.maxQueuedBytes());
+        ChatRooms<ServerWebSocket> rooms = new ChatRooms<>(outbox, chat.history(), chat.maxQueuedBytes(),
+                chat.maxRooms(), Clock.systemUTC(), Executors.newVirtualThreadPerTaskExecutor(),
+                (thread, error) -> LOG.error("chat room task failed", error));
+        Members members = new Members(rooms);
+
+        WebSocketServer.Builder builder = WebSocketServer.builder();
+        Servers.configure(builder, settings);
+        builder.route("/chat", members)
+                .route("/chat/{room}", members)
+                .staticResources("/", "web/chat", ChatServer.class.getClassLoader());
+        return new RunningServer(builder.build().start(), settings.tls());
+    }
+
+    /** Server handler for every member socket: hands each event to its room (never blocks). */
+    private static final class Members implements WebSocketHandler {
+        private final ChatRooms<ServerWebSocket> rooms;
+
+        Members(ChatRooms<ServerWebSocket> rooms) {
+            this.rooms = rooms;
+        }
+
+        @Override
+        public void onOpen(ServerWebSocket ws) {
+            String param = ws.pathParam("room");
+            ChatRoom<ServerWebSocket> room = rooms.room(param == null ? "/chat" : "/chat/" + param);
+            if (room == null) {
+                ws.close(1013, "too many chat rooms; try an existing one");
+                return;
+            }
+            ws.attach(room);
+            room.join(ws, ws.request().queryParam("name"));
+        }
+
+        @Override
+        public void onMessage(ServerWebSocket ws, Message message) {
+            ChatRoom<ServerWebSocket> room = ws.attachment();
+            if (room == null) {
+                return;
+            }
+            if (!message.isText()) {
+                ws.close(1003, "chat takes text messages only");
+                return;
+            }
+            room.receive(ws, message.text());
+        }
+
+        @Override
+        public void onClose(ServerWebSocket ws, CloseEvent event) {
+            ChatRoom<ServerWebSocket> room = ws.attachment();
+            if (room != null) {
+                room.leave(ws);
+            }
+        }
+    }
+
+    /** The room's view of member sockets: sends, encode-once broadcasts, queue sizes. */
+    private record SocketOutbox(long maxQueuedBytes) implements Outbox<ServerWebSocket> {
+
+        @Override
+        public void send(ServerWebSocket socket, String text) {
+            socket.send(text);
+        }
+
+        @Override
+        public void broadcast(Collection<ServerWebSocket> sockets, String text) {
+            // The room has already closed members over the limit with a clear reason; the
+            // policy here only catches one that fell behind since.
+            Broadcast.text(text).sendTo(sockets, maxQueuedBytes, Broadcast.Overflow.CLOSE);
+        }
+
+        @Override
+        public long queuedBytes(ServerWebSocket socket) {
+            return socket.bufferedAmount();
+        }
+
+        @Override
+        public void close(ServerWebSocket socket, int code, String reason) {
+            socket.close(code, reason);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.duplex.app;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+
+/** What the server apps print, and how they stop on Ctrl-C. */
+final class Console {
+
+    private Console() {}
+
+    static void serving(String title, RunningServer running, ServerSettings settings, String[][] lines) {
+        PrintStream out = System.out;
+        out.println(title + " listening on " + settings.host() + ":" + running.port());
+        for (String[] line : lines) {
+            out.printf("  %-7s %s%n", line[0] + ":", line[1]);
+        }
+        out.printf("  %-7s max message %s, permessage-deflate %s, %s, %d event loops%n", "config:",
+                ByteSize.format(settings.maxMessage()), settings.deflate() ? "on" : "off",
+                settings.tls() ? "TLS from " + settings.keystore() : "no TLS",
+                Runtime.getRuntime().availableProcessors());
+        out.println("Ctrl-C stops the server (every connection gets 1001, going away).");
+        out.flush();
+    }
+
+    /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then stops the server gracefully. */
+    static void runUntilStopped(RunningServer running) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println();
+            System.out.println("Stopping: " + running.connections() + " open connection(s) get 1001 ...");
+            running.close();
+            System.out.println("Stopped.");
+            System.out.flush();
+            stopped.countDown();
+        }, "duplex-shutdown"));
+        stopped.await();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.duplex.app;
+
+import dev.duplex.protocol.Limits;
+import dev.duplex.server.WebSocketServer;
+
+/**
+ * {@code duplex echo}: every text message comes back as text, every binary message as binary,
+ * unchanged, on any path; the page at {@code /} tries it from a browser.
+ */
+public final class EchoServer {
+
+    /** Like a public echo service: big messages are fine. */
+    public static final long DEFAULT_MAX_MESSAGE = 16L << 20;
+
+    /** Echo answers on every path up to this many segments ({@code /}, {@code /echo}, {@code /a/b/c}…). */
+    static final int MAX_PATH_SEGMENTS = 8;
+
+    private EchoServer() {}
+
+    public static RunningServer start(ServerSettings settings) {
+        WebSocketServer.Builder builder = WebSocketServer.builder();
+        Servers.configure(builder, settings);
+        // Routes match whole paths, one {param} per segment; this covers any realistic path.
+        StringBuilder pattern = new StringBuilder();
+        builder.route("/", ws -> ws.onmessage(ws::send));
+        for (int i = 1; i <= MAX_PATH_SEGMENTS; i++) {
+            pattern.append("/{p").append(i).append('}');
+            builder.route(pattern.toString(), ws -> ws.onmessage(ws::send));
+        }
+        builder.staticResources("/", "web/echo", EchoServer.class.getClassLoader());
+        return new RunningServer(builder.build().start(), settings.tls());
+    }
+}

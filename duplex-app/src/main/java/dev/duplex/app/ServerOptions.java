@@ -1,0 +1,58 @@
+package dev.duplex.app;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The options every server subcommand takes (a picocli mixin). */
+public final class ServerOptions {
+
+    /** {@code --deflate on|off}. */
+    public enum Switch { on, off }
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "TCP port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to bind (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String host;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "PKCS#12 or JKS key store with the server's certificate: serve https and wss.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password", paramLabel = "PASSWORD", interactive = false,
+            description = "Password of the key store (also read from $DUPLEX_TLS_PASSWORD).")
+    String tlsPassword;
+
+    @Option(names = "--deflate", paramLabel = "on|off", defaultValue = "on",
+            description = "Negotiate permessage-deflate (RFC 7692) when a client offers it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Switch deflate;
+
+    public int port() {
+        return port;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public Path tlsKeystore() {
+        return tlsKeystore;
+    }
+
+    public char[] tlsPassword() {
+        String p = tlsPassword != null ? tlsPassword : System.getenv("DUPLEX_TLS_PASSWORD");
+        return p == null ? new char[0] : p.toCharArray();
+    }
+
+    public boolean deflate() {
+        return deflate == Switch.on;
+    }
+
+    ServerSettings settings(long maxMessage) {
+        return new ServerSettings(host, port, tlsKeystore, tlsPassword(), deflate(), maxMessage);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.duplex.app;
+
+import dev.duplex.protocol.Limits;
+import dev.duplex.server.HttpReply;
+import dev.duplex.server.WebSocketServer;
+
+/** Settings every app server shares. */
+final class Servers {
+
+    private Servers() {}
+
+    static void configure(WebSocketServer.Builder builder, ServerSettings settings) {
+        // A message may arrive in one frame, so the frame limit follows the message limit.
+        Limits limits = Limits.DEFAULTS
+                .withMaxMessageSize(settings.maxMessage())
+                .withMaxFrameSize(settings.maxMessage());
+        builder.port(settings.port())
+                .bindAddress(settings.host())
+                .limits(limits)
+                .permessageDeflate(settings.deflate())
+                .http("/health", request -> HttpReply.text(200, "ok\n"));
+        if (settings.tls()) {
+            builder.tls(settings.sslContext());
+        }
+    }
+}
