@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "chat", mixinStandardHelpOptions = true,
-        description = {"Chat rooms: every message goes to everyone in the room, the sender included. "
-                + "Rooms by path: /chat (the main room) and /chat/NAME. The chat page is at http://HOST:PORT/.",
+        description = {"Chat rooms with a web page; wscat and `duplex client` can chat too.",
+                "Every message goes to everyone in the room, the sender included. Rooms by path: /chat (the "
+                        + "main room) and /chat/NAME. The chat page is at http://HOST:PORT/.",
                 "Pages and JSON clients send {\"type\":\"message\",\"text\":…}; any other text is a line from "
                         + "the sender (a guest unless ?name=… was given), so wscat and `duplex client` chat too."})
 final class ChatCommand implements Callable<Integer> {

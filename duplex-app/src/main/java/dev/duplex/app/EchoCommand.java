@@ -7,9 +7,9 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "echo", mixinStandardHelpOptions = true,
-        description = {"Echo server: every text message comes back as text and every binary message as "
-                + "binary, unchanged, on any path; the close code and reason come back too.",
-                "A page to try it from a browser is at http://HOST:PORT/."})
+        description = {"Echo server: messages come back unchanged, on any path.",
+                "Text comes back as text and binary as binary; the client's close code and reason come back "
+                        + "too. A page to try it from a browser is at http://HOST:PORT/."})
 final class EchoCommand implements Callable<Integer> {
 
     @Mixin

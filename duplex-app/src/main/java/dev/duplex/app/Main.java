@@ -9,12 +9,13 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "duplex", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WebSockets for Java: an echo server, a chat room and a terminal client.",
-        subcommands = {EchoCommand.class, ChatCommand.class, ClientCommand.class,
+        subcommands = {EchoCommand.class, ChatCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
-                "  duplex echo                          echo server and its page on http://127.0.0.1:8080/",
-                "  duplex chat --port 9000              chat rooms on ws://127.0.0.1:9000/chat[/room]",
-                "  duplex client ws://127.0.0.1:8080/   type lines, see replies; Ctrl-D closes"})
+                "  duplex echo                         page at http://127.0.0.1:8080/",
+                "  duplex chat --port 9000             rooms at ws://127.0.0.1:9000/chat[/NAME]",
+                "  duplex client ws://127.0.0.1:8080   type lines, Ctrl-D closes",
+                "  duplex COMMAND --help               the options of a command"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
