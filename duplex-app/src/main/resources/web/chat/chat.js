@@ -104,7 +104,8 @@ function connect() {
   socket.onclose = function (event) {
     document.getElementById("connect-button").hidden = false;
     showMembers([]);
-    if (event.wasClean && event.code === 1000) {
+    // 1005: the close frame had no code, which is how a bare close() ends.
+    if (event.wasClean && (event.code === 1000 || event.code === 1005)) {
       setStatus("Connection closed normally.", "closed");
     } else if (!failed) {
       setStatus("Connection closed with message " + event.reason + " (Code: " + event.code + ")", "error");
@@ -132,7 +133,7 @@ document.getElementById("nickname-form").onsubmit = function (event) {
 
 document.getElementById("stop-button").onclick = function () {
   if (socket.readyState === WebSocket.OPEN) {
-    socket.close();
+    socket.close(1000);
   }
 };
 

@@ -61,7 +61,8 @@ function connect() {
 
   socket.onclose = function (event) {
     document.getElementById("connect-button").hidden = false;
-    if (event.wasClean && event.code === 1000) {
+    // 1005: the close frame had no code, which is how a bare close() ends.
+    if (event.wasClean && (event.code === 1000 || event.code === 1005)) {
       setStatus("Connection closed normally.", "closed");
     } else if (!failed) {
       setStatus("Connection closed with message " + event.reason + " (Code: " + event.code + ")", "error");
@@ -83,7 +84,7 @@ document.getElementById("send-form").onsubmit = function (event) {
 document.getElementById("stop-button").onclick = function () {
   // Close the connection, if open.
   if (socket.readyState === WebSocket.OPEN) {
-    socket.close();
+    socket.close(1000);
   }
 };
 
