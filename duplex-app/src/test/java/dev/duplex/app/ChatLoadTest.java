@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,6 +57,8 @@ class ChatLoadTest {
         volatile int expected = Integer.MAX_VALUE;
         volatile String awaitLeaveOf;
         final CompletableFuture<Void> sawLeave = new CompletableFuture<>();
+        /** One permit per chat message received, for a sender that paces itself on its readers. */
+        final Semaphore echoes = new Semaphore(0);
         private final StringBuilder partial = new StringBuilder();
         WebSocket socket;
 
@@ -86,6 +89,7 @@ class ChatLoadTest {
                 case "welcome" -> welcomed.complete(null);
                 case "message" -> {
                     messages.add(m);
+                    echoes.release();
                     if (messages.size() >= expected) {
                         done.complete(null);
                     }
@@ -205,7 +209,8 @@ class ChatLoadTest {
         DataInputStream in = new DataInputStream(sloth.getInputStream());
         assertThat(readHead(in)).startsWith("HTTP/1.1 101");
 
-        // Everyone sees the sloth join; then one member talks until the room drops the sloth.
+        // One member talks until the room drops the sloth, waiting each time until every reading
+        // member has the message, so their queues stay far below the limit while the sloth's grows.
         String filler = "x".repeat(8000);
         Member talker = fast.getFirst();
         int sent = 0;
@@ -214,6 +219,10 @@ class ChatLoadTest {
             talker.socket.sendText("{\"type\":\"message\",\"text\":\"" + sent + " " + filler + "\"}", true)
                     .get(PATIENCE_SECONDS, TimeUnit.SECONDS);
             sent++;
+            for (Member m : fast) {
+                assertThat(m.echoes.tryAcquire(PATIENCE_SECONDS, TimeUnit.SECONDS))
+                        .as("message %d reached %s", sent, m.name).isTrue();
+            }
         }
         talker.socket.sendText("{\"type\":\"message\",\"text\":\"last\"}", true).get(PATIENCE_SECONDS, TimeUnit.SECONDS);
         sent++;
