@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "duplex", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "WebSockets for Java: an echo server, a chat room and a terminal client.",
-        subcommands = {EchoCommand.class, ChatCommand.class,
+        subcommands = {EchoCommand.class, ChatCommand.class, ClientCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  duplex echo                         page at http://127.0.0.1:8080/",

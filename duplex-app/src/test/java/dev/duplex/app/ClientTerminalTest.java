@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -98,11 +104,40 @@ class ClientTerminalTest {
     }
 
     @Test
-    void pipedLinesAreSentAndTheRepliesPrinted() throws Exception {
-        Result r = run(duplexClient(echo.wsUrl("/")), "one\ntwo\n");
-        assertThat(r.stdout).contains("< one\n").contains("< two\n");
-        assertThat(r.stdout + r.stderr).contains("Closed with code 1000");
-        assertThat(r.exit).isZero();
+    void pipedLinesAreChatMessages() throws Exception {
+        try (RunningServer chat = ChatServer.start(ServerSettings.loopback(0, ChatServer.DEFAULT_MAX_MESSAGE),
+                ChatSettings.DEFAULTS);
+             HttpClient http = HttpClient.newHttpClient()) {
+            BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+            WebSocket watcher = http.newWebSocketBuilder().buildAsync(URI.create(chat.wsUrl("/chat/pipe?name=watcher")),
+                    new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                            seen.add(data.toString());
+                            ws.request(1);
+                            return null;
+                        }
+                    }).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+
+            // Input ends after two lines: the client sends them, closes with 1000 and exits 0.
+            // (Replies that arrive after its close are dropped, as a browser drops them.)
+            Result r = run(duplexClient(chat.wsUrl("/chat/pipe?name=piper")), "first line\n{\"type\":\"message\",\"text\":\"json line\"}\n");
+            assertThat(r.stdout).contains("Connected to " + chat.wsUrl("/chat/pipe?name=piper"))
+                    .contains("Closed with code 1000");
+            assertThat(r.exit).isZero();
+
+            List<String> texts = new ArrayList<>();
+            while (texts.size() < 2) {
+                String m = seen.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+                assertThat(m).as("chat traffic seen by the watcher").isNotNull();
+                if (m.contains("\"type\":\"message\"")) {
+                    assertThat(m).contains("\"from\":\"piper\"");
+                    texts.add(m.replaceAll(".*\"text\":\"([^\"]*)\".*", "$1"));
+                }
+            }
+            assertThat(texts).containsExactly("first line", "json line");
+            watcher.abort(); // HttpClient.close() waits for open sockets
+        }
     }
 
     @Test
