@@ -215,13 +215,15 @@ public final class ServerWebSocket {
         }
 
         private void deliver(Message m) {
-            guard(() -> {
+            try {
                 handler.onMessage(ServerWebSocket.this, m);
                 Consumer<Message> h = onmessage;
                 if (h != null) {
                     h.accept(m);
                 }
-            });
+            } catch (RuntimeException | Error e) {
+                handlerFailed(e);
+            }
         }
 
         private void error(Throwable t) {
@@ -237,10 +239,14 @@ public final class ServerWebSocket {
             try {
                 r.run();
             } catch (RuntimeException | Error e) {
-                LOG.log(Level.WARNING, "WebSocket handler threw; closing with 1011", e);
-                if (channel.readyState() == State.OPEN) {
-                    channel.close(CloseCode.INTERNAL_ERROR, "");
-                }
+                handlerFailed(e);
+            }
+        }
+
+        private void handlerFailed(Throwable e) {
+            LOG.log(Level.WARNING, "WebSocket handler threw; closing with 1011", e);
+            if (channel.readyState() == State.OPEN) {
+                channel.close(CloseCode.INTERNAL_ERROR, "");
             }
         }
 

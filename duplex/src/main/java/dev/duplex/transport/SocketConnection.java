@@ -59,6 +59,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private static final int MAX_READS = 4;
     /** Encrypted bytes prepared per flush step. */
     private static final int TLS_BATCH = 64 * 1024;
+    /** Queued bytes past which a batch writes before it ends. */
+    private static final int EARLY_WRITE = 256 * 1024;
 
     private final EventLoop loop;
     private final Role role;
@@ -383,6 +385,10 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
     }
 
+    /**
+     * Feeds application bytes and delivers what they produce. Sends made meanwhile (auto-replies and
+     * handler sends on the loop) are queued and leave together in one gathering write at the end.
+     */
     private void onAppBytes(ByteBuffer in) {
         inBatch = true;
         try {
@@ -399,10 +405,10 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
                     in.position(in.limit());
                 }
             }
+            pump();
         } finally {
             inBatch = false;
         }
-        pump();
         flush();
     }
 
@@ -655,10 +661,15 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             // WHATWG "flag the WebSocket as full": fail rather than buffer without bound.
             conn.fail(CloseCode.ABNORMAL_CLOSURE, "send queue over its limit",
                     new IOException("send queue over " + config.maxBufferedBytes() + " bytes"));
-            queue.clear();
+            release(queue.clear());
             closeAfterFlush = true;
-        } else if (queue.bytes() > config.writeHighWater()) {
-            pauseReading(PAUSE_WRITES);
+        } else {
+            if (inBatch && queue.bytes() > EARLY_WRITE) {
+                writeOut(); // do not let a burst of sends pile up until the end of the batch
+            }
+            if (queue.bytes() > config.writeHighWater()) {
+                pauseReading(PAUSE_WRITES);
+            }
         }
     }
 
@@ -671,18 +682,9 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     // ---------------------------------------------------------------------------------------------
     // Writing
 
+    /** Writes what the socket takes, sets write interest, and closes once drained if the protocol said so. */
     private void flush() {
-        if (phase == Phase.CLOSED || channel == null) {
-            return;
-        }
-        try {
-            if (tls != null) {
-                flushTls();
-            } else if (!queue.isEmpty()) {
-                release(queue.writeTo(channel));
-            }
-        } catch (IOException e) {
-            onIoFailure(e);
+        if (!writeOut()) {
             return;
         }
         boolean pending = !queue.isEmpty() || (tls != null && tls.pendingNetBytes() > 0);
@@ -697,6 +699,33 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         if ((readPaused & PAUSE_WRITES) != 0 && queue.bytes() <= config.writeLowWater()) {
             resumeReading(PAUSE_WRITES);
+        }
+    }
+
+    /** Writes what the socket takes; false when the connection is (now) closed. Never closes on success. */
+    private boolean writeOut() {
+        if (phase == Phase.CLOSED || channel == null || !channel.isConnected()) {
+            return phase != Phase.CLOSED && channel != null;
+        }
+        try {
+            if (tls != null) {
+                flushTls();
+            } else if (!queue.isEmpty()) {
+                release(queue.writeTo(channel));
+            }
+            return true;
+        } catch (IOException e) {
+            if (inBatch) {
+                // fail later, outside the batch, where closing is safe
+                release(queue.clear());
+                closeAfterFlush = true;
+                if (conn != null) {
+                    conn.fail(CloseCode.ABNORMAL_CLOSURE, "", e);
+                }
+                return true;
+            }
+            onIoFailure(e);
+            return false;
         }
     }
 
@@ -1170,6 +1199,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             default -> throw new AssertionError(kind);
         }
         drainOutbound(credit);
+        updateReadyState(conn.state());
     }
 
     private static void checkControl(ByteBuffer payload) {

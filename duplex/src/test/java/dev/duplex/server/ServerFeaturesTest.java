@@ -323,4 +323,62 @@ class ServerFeaturesTest {
             }
         }
     }
+
+    @Test
+    void failedTlsHandshakeLeaksNothingAndTheServerKeepsServing() throws Exception {
+        try (WebSocketServer server = base().tls(dev.duplex.transport.TestCertificates.get().serverContext())
+                .route("/echo", ws -> ws.onmessage(ws::send)).build().start()) {
+            String url = "wss://localhost:" + server.port() + "/echo";
+            // the default trust store does not know our self-signed certificate
+            try (HttpClient untrusting = HttpClient.newHttpClient()) {
+                assertThat(untrusting.newWebSocketBuilder().buildAsync(URI.create(url), new JdkClient()))
+                        .failsWithin(60, TimeUnit.SECONDS);
+            }
+            // garbage instead of a ClientHello
+            try (RawClient raw = new RawClient(server.port())) {
+                raw.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+                assertThat(raw.awaitEof()).isTrue();
+            }
+            try (HttpClient trusting = HttpClient.newBuilder()
+                    .sslContext(dev.duplex.transport.TestCertificates.get().clientContext()).build()) {
+                JdkClient l = new JdkClient();
+                WebSocket ws = connect(trusting, url, l);
+                ws.sendText("still serving", true);
+                assertThat(l.texts.poll(60, TimeUnit.SECONDS)).isEqualTo("still serving");
+                ws.sendClose(1000, "").get(60, TimeUnit.SECONDS);
+                assertThat(l.closed.get(60, TimeUnit.SECONDS)).startsWith("1000");
+            }
+        }
+    }
+
+    @Test
+    void aPeerThatDoesNotReadIsDroppedAtTheSendQueueLimit() throws Exception {
+        byte[] chunk = new byte[256 * 1024];
+        try (WebSocketServer server = base().maxBufferedBytes(4 << 20).route("/flood", new WebSocketHandler() {
+            public void onOpen(ServerWebSocket ws) {
+                // on the loop: every send is queued; the socket fills up because the peer never reads
+                while (ws.send(chunk)) {
+                    seen.add("sent");
+                    if (ws.readyState() != State.OPEN) {
+                        break;
+                    }
+                }
+            }
+
+            public void onError(ServerWebSocket ws, Throwable error) {
+                seen.add("error " + error.getMessage());
+            }
+
+            public void onClose(ServerWebSocket ws, CloseEvent e) {
+                seen.add(e);
+            }
+        }).build().start(); RawClient c = RawClient.upgraded(server.port(), "/flood")) {
+            Object o;
+            do {
+                o = seen.poll(60, TimeUnit.SECONDS);
+            } while ("sent".equals(o));
+            assertThat(o).asString().startsWith("error send queue over");
+            assertThat(seen.poll(60, TimeUnit.SECONDS)).isEqualTo(new CloseEvent(1006, "send queue over its limit", false));
+        }
+    }
 }
