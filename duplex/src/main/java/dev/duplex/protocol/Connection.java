@@ -152,6 +152,9 @@ public final class Connection {
             }
         } catch (ProtocolException e) {
             fail(e.closeCode(), e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // A bug of ours must not escape as if the caller had erred: 1011, without details.
+            fail(CloseCode.INTERNAL_ERROR, "", e);
         }
         data.position(data.limit());
     }
