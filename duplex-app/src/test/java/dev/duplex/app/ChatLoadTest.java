@@ -48,7 +48,7 @@ class ChatLoadTest {
     }
 
     /** One member: records the chat messages it receives and the other events' types. */
-    static final class Member implements WebSocket.Listener {
+    static class Member implements WebSocket.Listener {
         final String name;
         final CompletableFuture<Void> welcomed = new CompletableFuture<>();
         final List<JsonNode> messages = new ArrayList<>();   // touched by the listener only, read after `done`
@@ -276,5 +276,22 @@ class ChatLoadTest {
                 return new int[] {code};
             }
         }
+    }
+
+    @Test
+    void aBinaryFrameIsRefusedWith1003() throws Exception {
+        server = ChatServer.start(ServerSettings.loopback(0, ChatServer.DEFAULT_MAX_MESSAGE), ChatSettings.DEFAULTS);
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        Member m = new Member("bin") {
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                closed.complete(code);
+                return null;
+            }
+        };
+        m.socket = http.newWebSocketBuilder().buildAsync(URI.create(server.wsUrl("/chat")), m).join();
+        await(m.welcomed);
+        m.socket.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
+        assertThat(await(closed)).isEqualTo(1003);
     }
 }

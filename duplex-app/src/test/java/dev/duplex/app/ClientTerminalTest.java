@@ -205,4 +205,24 @@ class ClientTerminalTest {
     private static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
+
+    @Test
+    void insecureTlsWorksAgainstASelfSignedEchoServer(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path store = dir.resolve("echo.p12");
+        Result made = run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "secret",
+                "-alias", "echo", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2"));
+        assertThat(made.exit).as(made.stderr).isZero();
+        ServerSettings tls = new ServerSettings("127.0.0.1", 0, store, "secret".toCharArray(), true,
+                EchoServer.DEFAULT_MAX_MESSAGE);
+        try (RunningServer secure = EchoServer.start(tls)) {
+            assertThat(secure.wsUrl("/")).startsWith("wss://");
+            Result refused = run(duplexClient(secure.wsUrl("/"), "-x", "hi"));
+            assertThat(refused.exit).isEqualTo(1);
+            assertThat(refused.stderr).contains("cannot connect");
+            Result r = run(duplexClient(secure.wsUrl("/"), "--insecure", "-x", "over TLS"));
+            assertThat(r.stdout).as(r.stderr).isEqualTo("over TLS\n");
+            assertThat(r.exit).isZero();
+        }
+    }
 }
