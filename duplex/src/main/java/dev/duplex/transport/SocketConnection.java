@@ -516,6 +516,11 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         queue.add(ByteBuffer.wrap(bytes), 0);
         if (keepAlive) {
             requestParser.reset();
+            // the next request (or upgrade) gets a full handshake timeout of its own
+            if (handshakeTimer != null) {
+                handshakeTimer.cancel();
+            }
+            handshakeTimer = loop.schedule(this::onHandshakeTimeout, config.nanos(config.handshakeTimeout()));
         } else {
             closeAfterFlush = true;
         }
