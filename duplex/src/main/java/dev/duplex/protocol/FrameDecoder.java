@@ -140,6 +140,9 @@ public final class FrameDecoder {
             if (!readHeader(in)) {
                 return null;
             }
+            if (length > Integer.MAX_VALUE - 16) {
+                throw new ProtocolException(Violation.FRAME_TOO_BIG); // no array can hold it
+            }
             framePayload = new byte[(int) length];
         }
         int off = (int) (length - remaining);
