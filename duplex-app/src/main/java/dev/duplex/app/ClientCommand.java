@@ -90,9 +90,12 @@ final class ClientCommand implements Callable<Integer> {
         }
         CompletableFuture<CloseEvent> closed = new CompletableFuture<>();
         ws.setOnclose(closed::complete);
+        Inbox inbox = new Inbox();
         if (echo) {
             ws.setBinaryType(BinaryType.ARRAYBUFFER);
             ws.setOnmessage(e -> echoBack(ws, e));
+        } else {
+            ws.setOnmessage(inbox::accept);
         }
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         if (!ws.awaitOpen(timeout)) {
@@ -106,9 +109,9 @@ final class ClientCommand implements Callable<Integer> {
             return report(closed.get());
         }
         if (execute != null) {
-            return executeOnce(ws, closed, timeout);
+            return executeOnce(ws, inbox, closed, timeout);
         }
-        return new Interactive(ws, closed, binary, timeout).run();
+        return new Interactive(ws, inbox, closed, binary, timeout).run();
     }
 
     private WebSocketOptions options() throws GeneralSecurityException {
@@ -134,15 +137,17 @@ final class ClientCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private int executeOnce(WebSocket ws, CompletableFuture<CloseEvent> closed, Duration timeout)
+    private int executeOnce(WebSocket ws, Inbox inbox, CompletableFuture<CloseEvent> closed, Duration timeout)
             throws InterruptedException, ExecutionException {
         CompletableFuture<MessageEvent> reply = new CompletableFuture<>();
-        ws.setOnmessage(reply::complete);
         if (binary) {
             ws.send(execute.getBytes(StandardCharsets.UTF_8));
         } else {
             ws.send(execute);
         }
+        // The first message after ours; one the server sent on its own before it (a greeting)
+        // would be taken instead, as wscat -x does.
+        inbox.deliverTo(reply::complete);
         try {
             MessageEvent m = CompletableFuture.anyOf(reply, closed)
                     .get(timeout.toSeconds(), TimeUnit.SECONDS) instanceof MessageEvent e ? e : null;

@@ -29,12 +29,14 @@ import java.util.function.Consumer;
 final class Interactive {
 
     private final WebSocket ws;
+    private final Inbox inbox;
     private final CompletableFuture<CloseEvent> closed;
     private final boolean binary;
     private final Duration timeout;
 
-    Interactive(WebSocket ws, CompletableFuture<CloseEvent> closed, boolean binary, Duration timeout) {
+    Interactive(WebSocket ws, Inbox inbox, CompletableFuture<CloseEvent> closed, boolean binary, Duration timeout) {
         this.ws = ws;
+        this.inbox = inbox;
         this.closed = closed;
         this.binary = binary;
         this.timeout = timeout;
@@ -46,11 +48,11 @@ final class Interactive {
             LineReader reader = terminal == null ? null
                     : LineReaderBuilder.builder().terminal(terminal).appName("duplex").build();
             Consumer<String> print = reader != null ? reader::printAbove : System.out::println;
-            ws.setOnmessage(e -> print.accept("< " + show(e)));
             print.accept("Connected to " + ws.url()
                     + (ws.protocol().isEmpty() ? "" : ", protocol " + ws.protocol())
                     + (ws.extensions().isEmpty() ? "" : ", extensions " + ws.extensions())
                     + ". Type a line to send it; Ctrl-D closes.");
+            inbox.deliverTo(e -> print.accept("< " + show(e)));
 
             Thread input = Thread.ofPlatform().daemon().name("duplex-client-input")
                     .start(() -> readLines(reader));
