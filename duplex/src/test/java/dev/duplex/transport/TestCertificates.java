@@ -105,6 +105,22 @@ public final class TestCertificates {
         }
     }
 
+    /** The private key in PEM (PKCS#8), for peers that serve this certificate. */
+    public synchronized Path keyPemFile() {
+        Path key = dir.resolve("server.key");
+        if (!Files.exists(key)) {
+            try {
+                java.security.Key k = load().getKey("duplex", PASSWORD);
+                String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(k.getEncoded());
+                Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n");
+                key.toFile().deleteOnExit();
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return key;
+    }
+
     /** The certificate in PEM, for peers' CA options. */
     public Path pemFile() {
         return pem;
