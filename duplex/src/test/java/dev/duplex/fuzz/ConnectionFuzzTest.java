@@ -1,0 +1,206 @@
+package dev.duplex.fuzz;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.duplex.protocol.Connection;
+import dev.duplex.protocol.DeflateParameters;
+import dev.duplex.protocol.FrameDecoder;
+import dev.duplex.protocol.Limits;
+import dev.duplex.protocol.MaskSource;
+import dev.duplex.protocol.ProtocolEvent;
+import dev.duplex.protocol.ProtocolException;
+import dev.duplex.protocol.Role;
+import dev.duplex.protocol.State;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fuzz targets over the sans-I/O frame layer, both roles, with and without permessage-deflate.
+ * Invariants checked on every input: {@code receive} never throws; no message exceeds the message
+ * limit; nothing follows the {@code Closed} event; a connection that failed answers with a close frame
+ * whose code is valid on the wire; and feeding the same bytes in arbitrary chunks gives exactly the
+ * same events and the same outbound bytes as feeding them at once (the decoder keeps its state).
+ *
+ * <p>Regression mode (every build) replays {@code src/test/resources/dev/duplex/fuzz/ConnectionFuzzTestInputs/};
+ * {@code JAZZER_FUZZ=1} fuzzes (docs/hardening.md).
+ */
+class ConnectionFuzzTest {
+
+    /** Small limits so that limit branches are reachable by short inputs. */
+    private static final Limits LIMITS = new Limits(300, 700, 6, 1024, 16);
+
+    @FuzzTest(maxDuration = "2m")
+    void server(FuzzedDataProvider data) {
+        run(Role.SERVER, null, data);
+    }
+
+    @FuzzTest(maxDuration = "2m")
+    void client(FuzzedDataProvider data) {
+        run(Role.CLIENT, null, data);
+    }
+
+    @FuzzTest(maxDuration = "2m")
+    void serverDeflate(FuzzedDataProvider data) {
+        run(Role.SERVER, deflate(data), data);
+    }
+
+    @FuzzTest(maxDuration = "2m")
+    void clientDeflate(FuzzedDataProvider data) {
+        run(Role.CLIENT, deflate(data), data);
+    }
+
+    /** Whole frames through {@link FrameDecoder#decode}: only {@link ProtocolException} may escape, and lengths are bounded. */
+    @FuzzTest(maxDuration = "2m")
+    void frameDecoder(FuzzedDataProvider data) {
+        Role role = data.consumeBoolean() ? Role.SERVER : Role.CLIENT;
+        FrameDecoder decoder = new FrameDecoder(role, LIMITS, data.consumeBoolean());
+        ByteBuffer in = ByteBuffer.wrap(data.consumeRemainingAsBytes());
+        try {
+            while (in.hasRemaining()) {
+                var frame = decoder.decode(in);
+                if (frame == null) {
+                    break;
+                }
+                check(frame.payload().remaining() <= LIMITS.maxFrameSize(), "frame over the limit decoded");
+            }
+        } catch (ProtocolException expected) {
+            check(expected.closeCode().isValidOnWire(), "violation with a code not valid on the wire");
+        }
+    }
+
+    private static DeflateParameters deflate(FuzzedDataProvider data) {
+        return new DeflateParameters(data.consumeBoolean(), data.consumeBoolean(),
+                data.consumeInt(8, 15), data.consumeInt(8, 15));
+    }
+
+    private static void run(Role role, DeflateParameters params, FuzzedDataProvider data) {
+        int threshold = data.consumeInt(0, 40);
+        // Chunk sizes first, then the stream: the same bytes are fed whole to a twin connection.
+        int chunks = data.consumeInt(0, 30);
+        int[] sizes = new int[chunks];
+        for (int i = 0; i < chunks; i++) {
+            sizes[i] = data.consumeInt(0, 64);
+        }
+        boolean eof = data.consumeBoolean();
+        byte[] stream = data.consumeRemainingAsBytes();
+
+        Connection chunked = new Connection(role, LIMITS, MaskSource.fixed(0x11223344), params, threshold);
+        Connection whole = new Connection(role, LIMITS, MaskSource.fixed(0x11223344), params, threshold);
+        try {
+            Trace a = new Trace();
+            int pos = 0;
+            for (int size : sizes) {
+                int n = Math.min(size, stream.length - pos);
+                chunked.receive(ByteBuffer.wrap(stream, pos, n).slice());
+                pos += n;
+                a.drain(chunked);
+                // The application answers what it receives, as an echo server would.
+                a.answer(chunked);
+            }
+            chunked.receive(ByteBuffer.wrap(stream, pos, stream.length - pos).slice());
+            a.drain(chunked);
+            a.answer(chunked);
+
+            Trace b = new Trace();
+            whole.receive(ByteBuffer.wrap(stream));
+            b.drain(whole);
+            b.answer(whole);
+
+            check(a.events.equals(b.events), "chunked and whole input gave different events:\n" + a.events + "\n" + b.events);
+            if (!a.answered) {
+                // Without application answers in between, the wire output must be identical too.
+                check(a.out.equals(b.out), "chunked and whole input gave different outbound bytes");
+            }
+            if (eof) {
+                chunked.receiveEof();
+                a.drain(chunked);
+                check(chunked.state() == State.CLOSED, "not closed after EOF");
+            }
+        } finally {
+            chunked.release();
+            whole.release();
+        }
+    }
+
+    /** What a connection produced, in comparable form. */
+    private static final class Trace {
+        final List<String> events = new ArrayList<>();
+        final List<String> out = new ArrayList<>();
+        final List<Object> pending = new ArrayList<>();
+        boolean closed;
+        boolean answered;
+
+        void drain(Connection c) {
+            ProtocolEvent e;
+            while ((e = c.pollEvent()) != null) {
+                check(!closed, "event after Closed: " + e);
+                switch (e) {
+                    case ProtocolEvent.TextMessage t -> {
+                        check(t.text().length() <= LIMITS.maxMessageSize(), "text over the message limit");
+                        events.add("text:" + t.text());
+                        pending.add(t.text());
+                    }
+                    case ProtocolEvent.BinaryMessage m -> {
+                        check(m.data().remaining() <= LIMITS.maxMessageSize(), "binary over the message limit");
+                        events.add("binary:" + hex(m.data()));
+                        pending.add(m.data().duplicate());
+                    }
+                    case ProtocolEvent.PingReceived p -> events.add("ping:" + hex(p.payload()));
+                    case ProtocolEvent.PongReceived p -> events.add("pong:" + hex(p.payload()));
+                    case ProtocolEvent.CloseReceived r -> events.add("close:" + r.code().code() + ":" + r.reason());
+                    case ProtocolEvent.Closed d -> {
+                        closed = true;
+                        check(c.state() == State.CLOSED, "Closed event but state " + c.state());
+                        events.add("closed:" + d.code().code() + ":" + d.reason() + ":" + d.wasClean());
+                    }
+                }
+            }
+            ByteBuffer b;
+            StringBuilder sb = new StringBuilder();
+            while ((b = c.pollOutbound()) != null) {
+                sb.append(hex(b));
+            }
+            if (!sb.isEmpty()) {
+                out.add(sb.toString());
+            }
+        }
+
+        /** Echoes every message received while the connection is open; the core must take it or refuse cleanly. */
+        void answer(Connection c) {
+            for (Object m : pending) {
+                if (c.state() != State.OPEN) {
+                    break;
+                }
+                answered = true;
+                if (m instanceof String s) {
+                    c.sendText(s);
+                } else {
+                    c.sendBinary((ByteBuffer) m);
+                }
+            }
+            pending.clear();
+            ByteBuffer b;
+            while ((b = c.pollOutbound()) != null) {
+                b.position(b.limit());
+            }
+        }
+    }
+
+    private static String hex(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        StringBuilder sb = new StringBuilder();
+        while (d.hasRemaining()) {
+            int v = d.get() & 0xFF;
+            sb.append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xF, 16));
+        }
+        return sb.toString();
+    }
+
+    static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError(what);
+        }
+    }
+}
