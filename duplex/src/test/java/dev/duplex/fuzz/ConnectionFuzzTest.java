@@ -109,9 +109,9 @@ class ConnectionFuzzTest {
             b.answer(whole);
 
             check(a.events.equals(b.events), "chunked and whole input gave different events:\n" + a.events + "\n" + b.events);
-            if (!a.answered) {
+            if (!a.answered && java.util.Objects.equals(a.reason, b.reason)) {
                 // Without application answers in between, the wire output must be identical too.
-                check(a.out.equals(b.out), "chunked and whole input gave different outbound bytes");
+                check(a.out.toString().contentEquals(b.out), "chunked and whole input gave different outbound bytes");
             }
             if (eof) {
                 chunked.receiveEof();
@@ -127,10 +127,11 @@ class ConnectionFuzzTest {
     /** What a connection produced, in comparable form. */
     private static final class Trace {
         final List<String> events = new ArrayList<>();
-        final List<String> out = new ArrayList<>();
+        final StringBuilder out = new StringBuilder();
         final List<Object> pending = new ArrayList<>();
         boolean closed;
         boolean answered;
+        String reason;
 
         void drain(Connection c) {
             ProtocolEvent e;
@@ -153,17 +154,16 @@ class ConnectionFuzzTest {
                     case ProtocolEvent.Closed d -> {
                         closed = true;
                         check(c.state() == State.CLOSED, "Closed event but state " + c.state());
-                        events.add("closed:" + d.code().code() + ":" + d.reason() + ":" + d.wasClean());
+                        // The reason is not compared: with chunks, a corrupt deflate stream may first show as
+                        // invalid UTF-8 in what inflated so far; both are 1007 (fail fast, RFC 6455 8.1).
+                        events.add("closed:" + d.code().code() + ":" + d.wasClean());
+                        reason = d.reason();
                     }
                 }
             }
             ByteBuffer b;
-            StringBuilder sb = new StringBuilder();
             while ((b = c.pollOutbound()) != null) {
-                sb.append(hex(b));
-            }
-            if (!sb.isEmpty()) {
-                out.add(sb.toString());
+                out.append(hex(b));
             }
         }
 
