@@ -267,8 +267,7 @@ class HandshakeAttackTest {
     @Test
     void silentConnectionIsDroppedAtTheHandshakeTimeout() throws Exception {
         try (RawClient c = target.connect()) {
-            // Prove the connection is accepted (its timer armed) before moving the clock.
-            awaitOpenSockets(1);
+            target.barrier();   // its handshake timer is armed
             target.clock.advance(Target.seconds(11));
             assertThat(c.awaitEof()).isTrue();
         }
@@ -278,6 +277,7 @@ class HandshakeAttackTest {
     void trickledHeadIsDroppedAtTheHandshakeTimeout() throws Exception {
         try (RawClient c = target.connect()) {
             byte[] request = standard().getBytes(StandardCharsets.ISO_8859_1);
+            target.barrier();
             // One byte per fake second: bytes arriving do not extend the handshake deadline.
             for (int i = 0; i < 9; i++) {
                 c.write(new byte[] {request[i]});
@@ -295,7 +295,7 @@ class HandshakeAttackTest {
             for (int i = 0; i < cs.length; i++) {
                 cs[i] = target.connect();
             }
-            awaitOpenSockets(cs.length);
+            target.barrier();
             target.clock.advance(Target.seconds(11));
             for (RawClient c : cs) {
                 assertThat(c.awaitEof()).isTrue();
@@ -306,12 +306,6 @@ class HandshakeAttackTest {
                     c.close();
                 }
             }
-        }
-    }
-
-    private static void awaitOpenSockets(int n) throws InterruptedException {
-        while (dev.duplex.transport.TransportMetrics.openSockets() < n) {
-            Thread.sleep(5);   // polling a counter, not waiting for time to pass
         }
     }
 

@@ -74,6 +74,18 @@ final class Target implements AutoCloseable {
         return RawClient.upgraded(port(), "/echo");
     }
 
+    /**
+     * Returns once the event loop has served every connection accepted before this call (so their
+     * timers are armed on the manual clock): a plain HTTP exchange on a new connection, served by the
+     * same single loop after them.
+     */
+    void barrier() throws IOException {
+        try (RawClient h = connect()) {
+            h.write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(h.readAll()).startsWith("HTTP/1.1 200");
+        }
+    }
+
     /** The next close event of a server-side socket. */
     CloseEvent nextClose() throws InterruptedException {
         CloseEvent e = closes.poll(60, TimeUnit.SECONDS);
