@@ -92,6 +92,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private Connection conn;
     private ChannelListener listener;
     private boolean inBatch;
+    private boolean delivering;
     private boolean closeAfterFlush;
     private boolean closedDelivered;
     private Timer handshakeTimer;
@@ -629,6 +630,26 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             return;
         }
         drainOutbound(0);
+        if (!delivering) {
+            // A handler that closes or sends while being called re-enters here: its events wait for
+            // this loop, so handlers are never nested.
+            delivering = true;
+            try {
+                deliverEvents();
+            } finally {
+                delivering = false;
+            }
+        }
+        updateReadyState(conn.state());
+        if (phase == Phase.OPEN && conn.closeExpected() && closeTimer == null) {
+            closeTimer = loop.schedule(this::onCloseTimeout, config.nanos(config.closeTimeout()));
+        }
+        if (conn.shouldCloseTransport()) {
+            closeAfterFlush = true;
+        }
+    }
+
+    private void deliverEvents() {
         ProtocolEvent e;
         while ((e = conn.pollEvent()) != null) {
             if (e instanceof ProtocolEvent.Closed) {
@@ -638,13 +659,6 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
                 closedDelivered = true;
             }
             deliver(e);
-        }
-        updateReadyState(conn.state());
-        if (phase == Phase.OPEN && conn.closeExpected() && closeTimer == null) {
-            closeTimer = loop.schedule(this::onCloseTimeout, config.nanos(config.closeTimeout()));
-        }
-        if (conn.shouldCloseTransport()) {
-            closeAfterFlush = true;
         }
     }
 
@@ -989,14 +1003,9 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         if (conn != null) {
             conn.release();
             TransportMetrics.CONNECTIONS.decrementAndGet();
-            ProtocolEvent e;
-            while ((e = conn.pollEvent()) != null) {
-                if (e instanceof ProtocolEvent.Closed && closedDelivered) {
-                    continue;
-                }
-                closedDelivered |= e instanceof ProtocolEvent.Closed;
-                deliver(e);
-            }
+            if (!delivering) {
+                deliverEvents();
+            } // else the delivering loop further up the stack picks them up
             while (conn.pollOutbound() != null) {
                 // discard
             }

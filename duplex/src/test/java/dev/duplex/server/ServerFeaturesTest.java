@@ -381,4 +381,36 @@ class ServerFeaturesTest {
             assertThat(seen.poll(60, TimeUnit.SECONDS)).isEqualTo(new CloseEvent(1006, "send queue over its limit", false));
         }
     }
+
+    @Test
+    void handlersAreNeverNestedWhenOneClosesMidBatch() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger depth = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger maxDepth = new java.util.concurrent.atomic.AtomicInteger();
+        try (WebSocketServer server = base().route("/x", ws -> ws.onmessage(m -> {
+            maxDepth.accumulateAndGet(depth.incrementAndGet(), Math::max);
+            seen.add(m.text());
+            if (m.text().equals("a")) {
+                ws.close(1000, "enough");
+            }
+            depth.decrementAndGet();
+        }).onclose(seen::add)).build().start(); RawClient c = RawClient.upgraded(server.port(), "/x")) {
+            // three frames in one write: one read, one batch
+            byte[] a = {(byte) 0x81, (byte) 0x81, 0, 0, 0, 0, 'a'};
+            byte[] b = {(byte) 0x81, (byte) 0x81, 0, 0, 0, 0, 'b'};
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            all.writeBytes(a);
+            all.writeBytes(b);
+            all.writeBytes(b);
+            c.write(all.toByteArray());
+            assertThat(c.readFrame().closeCode()).isEqualTo(1000);
+            c.close(1000, "");
+            assertThat(seen.poll(60, TimeUnit.SECONDS)).isEqualTo("a");
+            Object next;
+            while ((next = seen.poll(60, TimeUnit.SECONDS)) instanceof String) {
+                assertThat(next).isEqualTo("b");
+            }
+            assertThat(next).isEqualTo(new CloseEvent(1000, "", true));
+            assertThat(maxDepth.get()).isEqualTo(1);
+        }
+    }
 }
