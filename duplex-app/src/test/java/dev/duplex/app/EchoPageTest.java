@@ -101,4 +101,15 @@ class EchoPageTest {
         browser.awaitText("status-label", "Connection closed normally.");
         browser.screenshot("echo-page-closed");
     }
+
+    @Test
+    @Order(5)
+    void aServerThatStopsSaysGoingAway() {
+        browser.byId("connect-button").click();
+        browser.awaitText("status-label", "Connection established!");
+        server.close();
+        browser.awaitContains("status-label", "(Code: 1001)");
+        assertThat(browser.text("status-label")).startsWith("Connection closed with message ");
+        browser.screenshot("echo-page-server-stopped");
+    }
 }
