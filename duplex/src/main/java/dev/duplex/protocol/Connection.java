@@ -40,8 +40,6 @@ public final class Connection {
 
     /** Messages up to this size are encoded with their header into one buffer. */
     private static final int SMALL_MESSAGE = 8 * 1024;
-    /** Strings up to this many chars are encoded into the frame buffer directly. */
-    private static final int DIRECT_TEXT = 2 * 1024;
     /** A reassembly buffer larger than this is not kept for the next message. */
     private static final int REUSE_LIMIT = 64 * 1024;
     private static final int CONTROL_MAX = 125;
@@ -363,11 +361,7 @@ public final class Connection {
     /** Sends a text message (one frame, compressed when negotiated and not under the threshold). */
     public void sendText(String text) {
         requireOpen();
-        if (text.length() <= DIRECT_TEXT && (deflater == null || 3L * text.length() < compressionThreshold)) {
-            // Small and uncompressed: encode straight into the frame buffer, one allocation.
-            outbound.add(encoder.encodeText(true, 0, Opcode.TEXT, text));
-            return;
-        }
+        // String.getBytes is an intrinsic; a hand-written encoder straight into the frame was slower.
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         sendData(Opcode.TEXT, b, 0, b.length, true);
     }

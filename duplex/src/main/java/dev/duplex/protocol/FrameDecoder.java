@@ -74,6 +74,9 @@ public final class FrameDecoder {
         if (inPayload) {
             return true;
         }
+        if (headLength == 0 && in.remaining() >= 2 && readWholeHeader(in)) {
+            return true;
+        }
         int need = headLength < 2 ? 2 : headerSize();
         while (headLength < need) {
             if (!in.hasRemaining()) {
@@ -110,6 +113,27 @@ public final class FrameDecoder {
         in.position(pos + n);
         remaining -= n;
         return n;
+    }
+
+    /** The common case: the whole header is in {@code in}; read it with one bulk copy. */
+    private boolean readWholeHeader(ByteBuffer in) throws ProtocolException {
+        int pos = in.position();
+        head[0] = in.get(pos);
+        head[1] = in.get(pos + 1);
+        headLength = 2;
+        checkFirstBytes();
+        int size = headerSize();
+        if (in.remaining() < size) {
+            in.position(pos + 2);
+            return false; // continue byte by byte from the third byte
+        }
+        in.get(pos + 2, head, 2, size - 2);
+        in.position(pos + size);
+        parseLengthAndMask();
+        headLength = 0;
+        inPayload = true;
+        remaining = length;
+        return true;
     }
 
     /** Payload bytes of the current frame not yet read. */

@@ -11,7 +11,9 @@ import java.nio.ByteOrder;
  */
 public final class Masking {
 
-    private static final VarHandle BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    /** Longs in native order: no byte swapping; the repeated key is laid out to match. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final boolean NATIVE_BIG = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
     private Masking() {}
 
@@ -23,10 +25,10 @@ public final class Masking {
     /** Copies {@code len} bytes from {@code src} to {@code dst}, XORing them with the key. */
     public static void copyMasked(byte[] src, int srcOff, byte[] dst, int dstOff, int len, int key, int phase) {
         int k = Integer.rotateLeft(key, 8 * (phase & 3));
-        long k8 = repeat(k);
+        long k8 = NATIVE_BIG ? repeat(k) : Long.reverseBytes(repeat(k));
         int i = 0;
         for (int end = len - 7; i < end; i += 8) {
-            BE.set(dst, dstOff + i, (long) BE.get(src, srcOff + i) ^ k8);
+            LONGS.set(dst, dstOff + i, (long) LONGS.get(src, srcOff + i) ^ k8);
         }
         for (; i < len; i++) {
             dst[dstOff + i] = (byte) (src[srcOff + i] ^ (k >>> (24 - 8 * (i & 3))));
@@ -43,12 +45,12 @@ public final class Masking {
             return;
         }
         int k = Integer.rotateLeft(key, 8 * (phase & 3));
-        long k8 = repeat(k);
-        boolean big = src.order() == ByteOrder.BIG_ENDIAN;
+        long k8 = NATIVE_BIG ? repeat(k) : Long.reverseBytes(repeat(k));
+        boolean swap = src.order() != ByteOrder.nativeOrder();
         int i = 0;
         for (int end = len - 7; i < end; i += 8) {
             long v = src.getLong(srcIndex + i);
-            BE.set(dst, dstOff + i, (big ? v : Long.reverseBytes(v)) ^ k8);
+            LONGS.set(dst, dstOff + i, (swap ? Long.reverseBytes(v) : v) ^ k8);
         }
         for (; i < len; i++) {
             dst[dstOff + i] = (byte) (src.get(srcIndex + i) ^ (k >>> (24 - 8 * (i & 3))));

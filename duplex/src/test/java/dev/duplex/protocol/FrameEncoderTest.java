@@ -101,23 +101,6 @@ class FrameEncoderTest {
         }
     }
 
-    @Test
-    void textIsEncodedLikeStringGetBytes() {
-        String[] samples = {"", "Hello", "é", "€uro", "𝄞 clef", "a\ud800b", "\udc00", "\ud800", "x\ud83d",
-            "κόσμε", "mixed ASCII then 日本語 then 😀😀", "a".repeat(200), "é".repeat(70000)};
-        for (Role role : Role.values()) {
-            for (String s : samples) {
-                FrameEncoder a = new FrameEncoder(role, MaskSource.fixed(0x01020304));
-                FrameEncoder b = new FrameEncoder(role, MaskSource.fixed(0x01020304));
-                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                assertThat(a.encodeText(true, 0, Opcode.TEXT, s))
-                        .as("%s %s", role, s.length() > 20 ? s.length() + " chars" : s)
-                        .isEqualTo(b.encode(true, 0, Opcode.TEXT, utf8, 0, utf8.length));
-                assertThat(FrameEncoder.utf8Length(s)).isEqualTo(utf8.length);
-            }
-        }
-    }
-
     static byte[] pattern(int n) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
