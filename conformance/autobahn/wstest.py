@@ -1,0 +1,22 @@
+# -*- coding: utf-8 -*-
+"""Autobahn's wstest on Jython, with sections 12 and 13 registered and the wsaccel shim in use.
+
+java -cp jython-standalone-2.7.2.jar:autobahntestsuite-maven-plugin-0.1.5.jar:<duplex-conformance classes> \
+     org.python.util.jython wstest.py -m fuzzingclient|fuzzingserver -s spec.json
+Run it from a folder that holds no autobahntestsuite/ directory of its own.
+"""
+import sys
+
+import compression_cases  # noqa: F401 (registers sections 12 and 13)
+import autobahn.utf8validator
+import autobahn.xormasker
+from autobahntestsuite import wstest
+
+# autobahn falls back to per-byte Python loops without a word when wsaccel does not import
+for accelerated, module in ((autobahn.xormasker.createXorMasker, "wsaccel.xormask"),
+                            (autobahn.utf8validator.Utf8Validator, "wsaccel.utf8validator")):
+    if getattr(accelerated, "__module__", None) != module and "dev.duplex" not in repr(accelerated):
+        sys.stderr.write("wsaccel shim not in use (%r); is duplex-conformance on the classpath?\n" % (accelerated,))
+        sys.exit(2)
+
+wstest.run()

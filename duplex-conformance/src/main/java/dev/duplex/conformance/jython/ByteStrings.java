@@ -1,0 +1,22 @@
+package dev.duplex.conformance.jython;
+
+import org.python.core.PyObject;
+import org.python.core.PyString;
+import org.python.core.PyUnicode;
+
+/** Python 2 byte strings as Java strings of chars 0..255. */
+final class ByteStrings {
+    private ByteStrings() {}
+
+    static String of(PyObject value) {
+        if (value instanceof PyString s && !(value instanceof PyUnicode)) {
+            return s.getString();
+        }
+        // bytearray, buffer: str() gives their bytes
+        PyObject str = value.__str__();
+        if (str instanceof PyUnicode) {
+            throw new IllegalArgumentException("expected a byte string, got " + value.getType().getName());
+        }
+        return ((PyString) str).getString();
+    }
+}
