@@ -10,10 +10,10 @@ import java.util.Set;
  * {@code Sec-WebSocket-Extensions} grammar (RFC 6455 9.1).
  *
  * <p>{@code java.util.zip} compresses only with a 15-bit LZ77 window but inflates any window
- * (8–15). So Duplex declines what would make <em>its own</em> side compress with a smaller window
- * (a server declines an offer with {@code server_max_window_bits} &lt; 15 and tries the next offer; a
- * client fails the handshake when the server demands {@code client_max_window_bits} &lt; 15), and
- * accepts any window the peer compresses with.
+ * (8–15). A server declines an offer with {@code server_max_window_bits} &lt; 15 and tries the next
+ * offer; a client accepts a server's {@code client_max_window_bits} &lt; 15 and then sends its
+ * messages uncompressed (RFC 7692 6: compressing a message is optional; see {@link Connection}).
+ * Both accept any window the peer compresses with.
  */
 public final class PerMessageDeflate {
 
@@ -192,7 +192,7 @@ public final class PerMessageDeflate {
      * @return the negotiated parameters, or null when the server did not accept the extension
      * @throws HandshakeException (status {@link HandshakeException#CLIENT_FAILURE}) the response names an
      *         extension we did not offer, repeats permessage-deflate, has an unknown or duplicate
-     *         parameter or an invalid value, or asks us to compress with a window below 15 bits
+     *         parameter or an invalid value
      */
     public static DeflateParameters accept(List<Extension> response) throws HandshakeException {
         if (response.isEmpty()) {
@@ -235,14 +235,10 @@ public final class PerMessageDeflate {
                     }
                 }
                 case CLIENT_MAX_WINDOW_BITS -> {
-                    // 7.1.2.2: in a response it must carry a value.
+                    // 7.1.2.2: in a response it must carry a value; below 15 we send uncompressed.
                     clientBits = windowBits(p.value());
                     if (clientBits < 0) {
                         throw clientFailure("Invalid client_max_window_bits: " + p.value());
-                    }
-                    if (clientBits < 15) {
-                        throw clientFailure("Server requires client_max_window_bits=" + clientBits
-                                + ", but this client compresses with a 15-bit window only");
                     }
                 }
                 default -> throw clientFailure("Unknown permessage-deflate parameter: " + p.name());

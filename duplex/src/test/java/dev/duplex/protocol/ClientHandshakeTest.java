@@ -266,9 +266,10 @@ class ClientHandshakeTest {
     }
 
     @Test
-    void serverDemandingASmallerClientWindowFails() {
+    void serverDemandingASmallerClientWindowIsHonoured() throws Exception {
         ClientHandshake hs = handshake(List.of(), true);
-        assertThat(failure(hs, response(reply(hs).add("Sec-WebSocket-Extensions",
-                "permessage-deflate; client_max_window_bits=10")))).contains("15-bit");
+        ClientHandshake.Result r = hs.verify(response(reply(hs).add("Sec-WebSocket-Extensions",
+                "permessage-deflate; client_max_window_bits=10")));
+        assertThat(r.deflate()).isEqualTo(new DeflateParameters(false, false, 15, 10));
     }
 }
