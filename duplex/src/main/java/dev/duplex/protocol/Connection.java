@@ -537,11 +537,19 @@ public final class Connection {
 
     /**
      * Whether the I/O layer should close TCP once the outbound bytes are written: a server after the
-     * closing handshake (RFC 6455 7.1.1: the server closes first), either side after failing the
-     * connection (7.1.7) or after the peer's EOF.
+     * closing handshake or after failing the connection (RFC 6455 7.1.1: the server closes first),
+     * a client after failing without a close frame, either side after the peer's EOF. A client that
+     * failed the connection with a close frame waits for the server's TCP close like after a closing
+     * handshake (7.1.7 then 7.1.1), so its close frame is read and not lost to a reset.
      */
     public boolean shouldCloseTransport() {
-        return failed || eofReceived || released || (state == State.CLOSED && role == Role.SERVER);
+        if (eofReceived || released) {
+            return true;
+        }
+        if (role == Role.SERVER) {
+            return failed || state == State.CLOSED;
+        }
+        return failed && !closeSent;
     }
 
     /**
