@@ -46,10 +46,12 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5, time = 1)   // Netty needs several seconds to reach steady state
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 3, time = 1)
-// Netty at its best: no leak-detection sampling (as Netty's own microbench runs it).
-@Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
+// Netty at its best, as its own microbench runs it: no leak-detection sampling, and benchmark
+// threads that are FastThreadLocalThreads (allocator caches as on an event loop).
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled",
+        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.duplex.bench.NettyThreadsExecutor"})
 public class FrameDecodeBenchmark {
 
     @Param({"0", "125", "126", "65536", "1048576"})
@@ -111,6 +113,7 @@ public class FrameDecodeBenchmark {
     }
 
     @Benchmark
+    @Warmup(iterations = 15, time = 1)   // Netty's deeper call graph takes ~12 s of JIT to settle here
     public void nettyCodec(Blackhole bh) throws Exception {
         nettyDecoder.decodeDirect(nettyFrame.duplicate(), nettyOut);
         WebSocketFrame f = (WebSocketFrame) nettyOut.get(0);
@@ -120,6 +123,7 @@ public class FrameDecodeBenchmark {
     }
 
     @Benchmark
+    @Warmup(iterations = 15, time = 1)   // Netty's deeper call graph takes ~12 s of JIT to settle here
     public void nettyPipeline(Blackhole bh) {
         netty.writeInbound(nettyFrame.retainedDuplicate());
         WebSocketFrame f = netty.readInbound();

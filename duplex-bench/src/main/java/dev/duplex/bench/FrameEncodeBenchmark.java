@@ -43,10 +43,12 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5, time = 1)   // Netty needs several seconds to reach steady state
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 3, time = 1)
-// Netty at its best: no leak-detection sampling (as Netty's own microbench runs it).
-@Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
+// Netty at its best, as its own microbench runs it: no leak-detection sampling, and benchmark
+// threads that are FastThreadLocalThreads (allocator caches as on an event loop).
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled",
+        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.duplex.bench.NettyThreadsExecutor"})
 public class FrameEncodeBenchmark {
 
     @Param({"0", "125", "126", "65536", "1048576"})
@@ -99,6 +101,7 @@ public class FrameEncodeBenchmark {
     }
 
     @Benchmark
+    @Warmup(iterations = 15, time = 1)   // Netty's deeper call graph takes ~12 s of JIT to settle here
     public void nettyCodec(Blackhole bh) throws Exception {
         BinaryWebSocketFrame frame = new BinaryWebSocketFrame(nettyPayload.retainedDuplicate());
         nettyEncoder.encodeDirect(frame, nettyOut);
@@ -112,6 +115,7 @@ public class FrameEncodeBenchmark {
     }
 
     @Benchmark
+    @Warmup(iterations = 15, time = 1)   // Netty's deeper call graph takes ~12 s of JIT to settle here
     public void nettyPipeline(Blackhole bh) {
         netty.writeOutbound(new BinaryWebSocketFrame(nettyPayload.retainedDuplicate()));
         Object out;

@@ -33,8 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5, time = 1)   // Netty needs several seconds to reach steady state
 @Measurement(iterations = 3, time = 1)
-// Netty at its best: no leak-detection sampling (as Netty's own microbench runs it).
-@Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
+// Netty at its best, as its own microbench runs it: no leak-detection sampling, and benchmark
+// threads that are FastThreadLocalThreads (allocator caches as on an event loop).
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled",
+        "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.duplex.bench.NettyThreadsExecutor"})
 public class Utf8ValidationBenchmark {
 
     @Param({"ascii", "multibyte"})
