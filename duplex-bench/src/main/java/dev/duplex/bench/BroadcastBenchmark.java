@@ -43,7 +43,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5, time = 1)   // Netty needs several seconds to reach steady state
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 3, time = 1)
 // Netty at its best, as its own microbench runs it: no leak-detection sampling, and benchmark
 // threads that are FastThreadLocalThreads (allocator caches as on an event loop).
@@ -103,6 +103,7 @@ public class BroadcastBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(MEMBERS)
+    @Warmup(iterations = 15, time = 1)   // Netty's deeper call graph takes ~12 s of JIT to settle here
     public void netty(Blackhole bh) throws Exception {
         BinaryWebSocketFrame frame = new BinaryWebSocketFrame(nettyPayload.retainedDuplicate());
         for (NettyCodecs.Encoder encoder : encoders) {

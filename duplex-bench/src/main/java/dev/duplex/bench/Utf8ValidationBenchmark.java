@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5, time = 1)   // Netty needs several seconds to reach steady state
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 3, time = 1)
 // Netty at its best, as its own microbench runs it: no leak-detection sampling, and benchmark
 // threads that are FastThreadLocalThreads (allocator caches as on an event loop).
@@ -80,6 +80,7 @@ public class Utf8ValidationBenchmark {
     }
 
     @Benchmark
+    @Warmup(iterations = 15, time = 1)   // Netty's deeper call graph takes ~12 s of JIT to settle here
     public boolean netty() {
         return ByteBufUtil.isText(nettyBuf, StandardCharsets.UTF_8);
     }
