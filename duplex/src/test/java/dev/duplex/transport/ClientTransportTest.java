@@ -339,4 +339,33 @@ class ClientTransportTest {
             }
         }
     }
+
+    @Test
+    void keepAlivePingsOnTheManualClockAndDropsASilentServer() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (Transport t = Transport.create(1, clock);
+             ServerSocket raw = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Recorder r = new Recorder();
+            t.connect(ClientOptions.builder(URI.create("ws://127.0.0.1:" + raw.getLocalPort() + "/"))
+                    .offerDeflate(false).pingInterval(Duration.ofSeconds(20)).pongTimeout(Duration.ofSeconds(10))
+                    .build(), r);
+            try (Socket s = raw.accept()) {
+                s.setSoTimeout(60_000);
+                String head = readHead(s.getInputStream());
+                String key = head.lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
+                        .findFirst().orElseThrow().substring(18).trim();
+                s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Accept: "
+                        + dev.duplex.protocol.ServerHandshake.acceptKey(key) + "\r\n\r\n").getBytes());
+                assertThat(r.next()).isInstanceOf(OpenInfo.class);     // open: the keep-alive timer is armed
+                clock.advance(Duration.ofSeconds(21));
+                InputStream in = s.getInputStream();
+                assertThat(in.read() & 0x0F).isEqualTo(9);              // a (masked, empty) ping
+                clock.advance(Duration.ofSeconds(11));                   // never answered
+                ProtocolEvent.Closed c = r.closed();
+                assertThat(c.code()).isEqualTo(CloseCode.ABNORMAL_CLOSURE);
+                assertThat(c.cause()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+            }
+        }
+    }
 }
