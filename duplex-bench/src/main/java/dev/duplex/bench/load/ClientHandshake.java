@@ -38,9 +38,30 @@ final class ClientHandshake {
     }
 
     static void upgrade(SocketChannel ch, InetSocketAddress address, String path) throws IOException {
+        String key = newKey();
+        ByteBuffer req = request(address, path, key);
+        while (req.hasRemaining()) {
+            ch.write(req);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(MAX_RESPONSE_HEAD);
+        while (true) {
+            if (ch.read(buf) < 0) {
+                throw new IOException("connection closed during the opening handshake");
+            }
+            if (responseComplete(buf, key)) {
+                return;
+            }
+        }
+    }
+
+    static String newKey() {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
-        String key = Base64.getEncoder().encodeToString(nonce);
+        return Base64.getEncoder().encodeToString(nonce);
+    }
+
+    /** RFC 6455 4.1: the upgrade request for {@code key}, ready to write. */
+    static ByteBuffer request(InetSocketAddress address, String path, String key) {
         String request = "GET " + path + " HTTP/1.1\r\n"
                 + "Host: " + address.getHostString() + ":" + address.getPort() + "\r\n"
                 + "Upgrade: websocket\r\n"
@@ -48,36 +69,32 @@ final class ClientHandshake {
                 + "Sec-WebSocket-Key: " + key + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\n"
                 + "\r\n";
-        ByteBuffer req = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
-        while (req.hasRemaining()) {
-            ch.write(req);
-        }
-        String head = readHead(ch);
-        check(head, key);
+        return ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static ByteBuffer responseBuffer() {
+        return ByteBuffer.allocate(MAX_RESPONSE_HEAD);
     }
 
     /**
-     * Reads the response head up to and including CRLFCRLF, one read at a time. The server sends
-     * nothing after the 101 until the client speaks, so a read never runs past the head; if one
-     * does, the handshake fails loudly rather than losing frame bytes.
+     * Whether {@code buf} (in write mode, as filled by reads) holds the whole response head; if so
+     * the head is validated. The server sends nothing after the 101 until the client speaks, so a
+     * read never runs past the head; if one does, the handshake fails loudly rather than losing
+     * frame bytes.
      */
-    private static String readHead(SocketChannel ch) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(MAX_RESPONSE_HEAD);
-        while (true) {
-            if (ch.read(buf) < 0) {
-                throw new IOException("connection closed during the opening handshake");
-            }
-            int end = indexOfEndOfHead(buf.array(), buf.position());
-            if (end >= 0) {
-                if (end != buf.position()) {
-                    throw new IOException("server sent bytes after the 101 before the client spoke");
-                }
-                return new String(buf.array(), 0, end, StandardCharsets.ISO_8859_1);
-            }
+    static boolean responseComplete(ByteBuffer buf, String key) throws IOException {
+        int end = indexOfEndOfHead(buf.array(), buf.position());
+        if (end < 0) {
             if (!buf.hasRemaining()) {
                 throw new IOException("handshake response head over " + MAX_RESPONSE_HEAD + " bytes");
             }
+            return false;
         }
+        if (end != buf.position()) {
+            throw new IOException("server sent bytes after the 101 before the client spoke");
+        }
+        check(new String(buf.array(), 0, end, StandardCharsets.ISO_8859_1), key);
+        return true;
     }
 
     private static int indexOfEndOfHead(byte[] b, int len) {

@@ -138,7 +138,7 @@ public final class EchoLoad {
                         completed = 0;
                     }
                     if (now >= endAt) {
-                        measuredNanos = now - measureStart;
+                        measuredNanos = Math.max(1, now - measureStart);
                         return;
                     }
                     if (now - lastProgress > STALL_NANOS) {

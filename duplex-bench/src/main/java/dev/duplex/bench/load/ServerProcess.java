@@ -19,16 +19,20 @@ import java.util.concurrent.TimeoutException;
  */
 final class ServerProcess implements AutoCloseable {
     /** The same JVM flags for every Java server: fixed, pre-touched heap (see {@link MemoryProbe}). */
-    static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC");
+    static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC");
 
     final ServerSpec spec;
     final Process process;
     final int port;
+    private final Thread reaper;
 
     private ServerProcess(ServerSpec spec, Process process, int port) {
         this.spec = spec;
         this.process = process;
         this.port = port;
+        // If the suite is interrupted (Ctrl-C, kill), take the server down with it.
+        this.reaper = new Thread(process::destroyForcibly);
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     static ServerProcess start(ServerSpec spec, Suite.Options o, Path log) throws IOException {
@@ -85,6 +89,11 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
