@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Connector {
     private static final int IN_PROGRESS = 128;
-    private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
+    private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(300);
 
     private Connector() {}
 

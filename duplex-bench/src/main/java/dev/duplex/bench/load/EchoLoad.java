@@ -38,6 +38,7 @@ public final class EchoLoad {
     }
 
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int MIN_MESSAGES = 3;
 
     private final Spec spec;
     private final boolean raw;
@@ -137,7 +138,8 @@ public final class EchoLoad {
                         histogram.reset();
                         completed = 0;
                     }
-                    if (now >= endAt) {
+                    // Slow workloads (16 MiB messages) get up to 3x the time to complete MIN_MESSAGES.
+                    if (now >= endAt && (completed >= MIN_MESSAGES || now >= endAt + 2 * (endAt - measureAt))) {
                         measuredNanos = Math.max(1, now - measureStart);
                         return;
                     }
