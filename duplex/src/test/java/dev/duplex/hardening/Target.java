@@ -86,6 +86,20 @@ final class Target implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #barrier()} for a TLS server: a complete TLS handshake plus an HTTP exchange on a new
+     * connection, served by the single loop after the earlier ones.
+     */
+    void barrier2Tls() throws IOException {
+        var factory = dev.duplex.transport.TestCertificates.get().clientContext().getSocketFactory();
+        try (java.net.Socket s = factory.createSocket("localhost", port())) {
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+        }
+    }
+
     /** The next close event of a server-side socket. */
     CloseEvent nextClose() throws InterruptedException {
         CloseEvent e = closes.poll(60, TimeUnit.SECONDS);
