@@ -168,6 +168,55 @@ class ClientAttackTest {
         }
     }
 
+    /** Accepts the upgrade (with {@code extraHeaders}), sends {@code attack}, returns the client's close code from the wire. */
+    private static int clientCloseCodeAfter(String extraHeaders, byte[] attack) throws Exception {
+        CompletableFuture<Integer> clientClose = new CompletableFuture<>();
+        try (Scripted server = new Scripted((s, head) -> {
+            write(s, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + acceptFor(head) + "\r\n" + extraHeaders + "\r\n");
+            s.getOutputStream().write(attack);
+            s.getOutputStream().flush();
+            InputStream in = s.getInputStream();
+            int b0 = in.read();
+            int b1 = in.read();
+            byte[] mask = in.readNBytes(4);
+            byte[] payload = in.readNBytes(b1 & 0x7F);
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i & 3];
+            }
+            clientClose.complete((b0 & 0x0F) == 8 && payload.length >= 2
+                    ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : -1);
+        })) {
+            AtomicBoolean message = new AtomicBoolean();
+            WebSocket ws = new WebSocket(server.url(), WebSocketOptions.defaults(), w -> w.setOnmessage(e -> message.set(true)));
+            CloseEvent e = ws.awaitClose(TIMEOUT);
+            assertThat(e).isNotNull();
+            assertThat(e.wasClean()).isFalse();
+            assertThat(message.get()).as("message delivered").isFalse();
+            return clientClose.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void deflateBombFromTheServer() throws Exception {
+        // 16 MiB of zeros in a ~16 KiB frame; the client's message limit is 1 MiB.
+        byte[] bomb = FramingAttackTest.deflate(new byte[16 << 20]);
+        byte[] frame = java.nio.ByteBuffer.allocate(4 + bomb.length).put((byte) 0xC2).put((byte) 126)
+                .putShort((short) bomb.length).put(bomb).array();
+        assertThat(clientCloseCodeAfter("Sec-WebSocket-Extensions: permessage-deflate\r\n", frame)).isEqualTo(1009);
+    }
+
+    @Test
+    void hugeDeclaredLengthFromTheServer() throws Exception {
+        byte[] header = {(byte) 0x82, 127, 0, 0, 0, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
+        assertThat(clientCloseCodeAfter("", header)).isEqualTo(1009);
+    }
+
+    @Test
+    void reservedOpcodeFromTheServer() throws Exception {
+        assertThat(clientCloseCodeAfter("", new byte[] {(byte) 0x83, 0})).isEqualTo(1002);
+    }
+
     @Test
     void maskedServerFrame() throws Exception {
         CompletableFuture<Integer> clientClose = new CompletableFuture<>();
