@@ -346,10 +346,11 @@ public final class Connection {
         }
         closeReceived = true;
         events.add(new ProtocolEvent.CloseReceived(code, reason));
-        // RFC 6455 5.5.1: answer with a close, typically echoing the code.
+        // RFC 6455 5.5.1: answer with a close, typically echoing the code; we echo the reason too
+        // (already checked: valid UTF-8, at most 123 bytes), as echo services are expected to.
         if (!closeSent) {
             CloseCode echo = code == CloseCode.NO_STATUS_RECEIVED ? null : code;
-            outbound.add(encoder.encode(Frame.close(echo, "")));
+            outbound.add(encoder.encode(Frame.close(echo, echo == null ? "" : reason)));
             closeSent = true;
         }
         reportClosed(code, reason, true, null);

@@ -392,7 +392,7 @@ class ConnectionTest {
         void serverEchoesThePeersCloseAndClosesTcpFirst() {
             Feed.Outcome o = feed(SERVER, m("880503e8627965")); // 1000 "bye"
             assertThat(o.events()).containsExactly("close-received 1000 bye", "closed 1000 clean");
-            assertThat(o.outbound()).isEqualTo("880203e8");
+            assertThat(o.outbound()).isEqualTo("880503e8627965");
             assertThat(o.state()).isEqualTo(State.CLOSED);
             Connection c = SERVER.get();
             c.receive(Hex.buffer(m("880503e8627965")));
