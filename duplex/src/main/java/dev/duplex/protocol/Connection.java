@@ -255,10 +255,22 @@ public final class Connection {
         while (data.hasRemaining() && decoder.payloadRemaining() > 0) {
             int n = decoder.readPayload(data, compressedChunk, 0, compressedChunk.length);
             int start = message.length;
-            inflater.inflate(compressedChunk, 0, n, message, limits.maxMessageSize());
-            if (messageOpcode == Opcode.TEXT) {
-                validateText(start);
+            try {
+                inflater.inflate(compressedChunk, 0, n, message, limits.maxMessageSize());
+            } finally {
+                validateInflated(start);
             }
+        }
+    }
+
+    /**
+     * Validates text that was just inflated, also when inflating failed: an invalid byte inflated
+     * before the point where the message passed its limit is reported (1007) however the input was
+     * chunked, so the outcome does not depend on how much was inflated at once.
+     */
+    private void validateInflated(int start) throws ProtocolException {
+        if (messageOpcode == Opcode.TEXT && message.length > start) {
+            validateText(start);
         }
     }
 
@@ -281,9 +293,10 @@ public final class Connection {
     private void endMessage() throws ProtocolException {
         if (messageCompressed) {
             int start = message.length;
-            inflater.finish(message, limits.maxMessageSize());
-            if (messageOpcode == Opcode.TEXT) {
-                validateText(start);
+            try {
+                inflater.finish(message, limits.maxMessageSize());
+            } finally {
+                validateInflated(start);
             }
         }
         if (messageOpcode == Opcode.TEXT) {

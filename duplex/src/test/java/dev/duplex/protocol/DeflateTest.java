@@ -258,6 +258,18 @@ class DeflateTest {
         }
 
         @Test
+        void invalidTextInsideTheLimitWinsOverTheLimitHoweverItIsChunked() {
+            // 10 valid bytes, one invalid byte, then far more than the limit of 100.
+            byte[] plain = new byte[10_000];
+            java.util.Arrays.fill(plain, (byte) 'a');
+            plain[10] = (byte) 0xff;
+            Limits l = Limits.DEFAULTS.withMaxMessageSize(100);
+            Supplier<Connection> c = () -> new Connection(Role.CLIENT, l, MaskSource.fixed(0), DEFAULT);
+            assertThat(Feed.everySplit(c, Hex.bytes(frame(0xc1, deflated(plain)))).events())
+                    .containsExactly("closed 1007 unclean INVALID_UTF8");
+        }
+
+        @Test
         void invalidCompressedDataFailsWith1007() {
             assertThat(Feed.everySplit(CLIENT, Hex.bytes("c103ffffff")).events())
                     .containsExactly("closed 1007 unclean INVALID_COMPRESSED_DATA");
