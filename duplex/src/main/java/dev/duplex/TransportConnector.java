@@ -138,6 +138,13 @@ final class TransportConnector implements ClientConnector {
             ch.abort(cause);
         }
 
+        @Override
+        public String toString() {
+            WsChannel ch = channel;
+            return ch == null ? "not started" : ch.readyState() + " buffered=" + ch.bufferedAmount()
+                    + " local=" + ch.localAddress() + " remote=" + ch.remoteAddress();
+        }
+
         // --- ChannelListener: from the transport, one at a time, in order
 
         @Override

@@ -479,6 +479,11 @@ public final class WebSocket {
         return "WebSocket[" + url() + ", " + state.get() + "]";
     }
 
+    /** For diagnostics: the socket's and its link's state. */
+    String debugState() {
+        return this + " closingStarted=" + closingStarted.get() + " opened=" + opened + " link=" + link;
+    }
+
     /** Number of sockets kept alive until their close event (for tests). */
     static int liveCount() {
         return LIVE.size();

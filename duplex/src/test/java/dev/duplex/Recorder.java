@@ -33,7 +33,10 @@ final class Recorder {
         return r;
     }
 
+    private final List<WebSocket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     void attach(WebSocket ws) {
+        sockets.add(ws);
         for (String type : List.of("open", "message", "error", "close")) {
             ws.addEventListener(type, e -> events.add(new Seen(e, ws.readyState(), Thread.currentThread())));
         }
@@ -60,6 +63,14 @@ final class Recorder {
 
     Seen next() throws InterruptedException {
         Seen s = events.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (s == null) {
+            dumpThreads();
+            sockets.forEach(ws -> System.out.println("SOCKET " + ws.debugState()));
+            if (ServerTestBase.server != null) {
+                ServerTestBase.server.server.connections().forEach(c -> System.out.println("SERVER-SIDE "
+                        + c.remoteAddress() + " " + c.readyState() + " buffered=" + c.bufferedAmount()));
+            }
+        }
         assertThat(s).as("an event within " + TIMEOUT).isNotNull();
         return s;
     }
@@ -68,6 +79,29 @@ final class Recorder {
         Seen s = next();
         assertThat(s.type()).as("%s", describe(s.event())).isEqualTo(type);
         return s;
+    }
+
+    /** Prints the Duplex threads: what a hang was waiting for. */
+    static void dumpThreads() {
+        try { // virtual threads included, which getAllStackTraces leaves out
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("duplex-threads", ".txt");
+            java.nio.file.Files.delete(f);
+            new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(ProcessHandle.current().pid()), "Thread.dump_to_file", "-format=text", f.toString())
+                    .redirectErrorStream(true).start().waitFor();
+            System.out.println("THREAD DUMP " + f);
+        } catch (Exception e) {
+            System.out.println("no thread dump: " + e);
+        }
+        for (var e : Thread.getAllStackTraces().entrySet()) {
+            String name = e.getKey().getName();
+            if (name.contains("duplex") || name.contains("raw-server")) {
+                System.out.println("THREAD " + name + " " + e.getKey().getState());
+                for (StackTraceElement f : e.getValue()) {
+                    System.out.println("    at " + f);
+                }
+            }
+        }
     }
 
     static String describe(Event e) {

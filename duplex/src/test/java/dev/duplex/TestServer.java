@@ -1,6 +1,9 @@
 package dev.duplex;
 
 import dev.duplex.server.HandshakeDecision;
+import dev.duplex.server.Message;
+import dev.duplex.server.ServerWebSocket;
+import dev.duplex.server.WebSocketHandler;
 import dev.duplex.server.OriginPolicy;
 import dev.duplex.server.WebSocketServer;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +30,16 @@ final class TestServer implements AutoCloseable {
                 .port(0)
                 .bindAddress("127.0.0.1")
                 .originPolicy(OriginPolicy.any())
-                .route("/echo", ws -> ws.onmessage(ws::send))
+                .route("/echo", new WebSocketHandler() { // onMessage: no registration race at open
+                    @Override
+                    public void onOpen(ServerWebSocket ws) {
+                    }
+
+                    @Override
+                    public void onMessage(ServerWebSocket ws, Message m) {
+                        ws.send(m);
+                    }
+                })
                 .route("/close", ws -> {
                     String code = ws.request().queryParam("code");
                     String reason = ws.request().queryParam("reason");
