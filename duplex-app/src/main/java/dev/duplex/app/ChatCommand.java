@@ -34,16 +34,22 @@ final class ChatCommand implements Callable<Integer> {
             description = "Most rooms kept (default: ${DEFAULT-VALUE}); joining a new room past it is refused with 1013.")
     int maxRooms;
 
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "Share the rooms with other chat servers through Redis pub/sub at URI "
+                    + "(e.g. redis://127.0.0.1:6379): room R uses channel duplex:chat:R. History stays per server.")
+    String redis;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerSettings settings = server.settings(maxMessage);
         ChatSettings chat = new ChatSettings(history, maxQueued, maxRooms);
-        RunningServer running = ChatServer.start(settings, chat);
+        RunningServer running = ChatServer.start(settings, chat, redis);
         Console.serving("Duplex chat server", running, settings, new String[][] {
                 {"page", running.httpUrl() + "  (other rooms: " + running.httpUrl() + "?room=NAME)"},
                 {"rooms", running.wsUrl("/chat") + "  and " + running.wsUrl("/chat/NAME")},
                 {"chat", "history " + history + " messages, members dropped (1008) past "
                         + ByteSize.format(maxQueued) + " behind, at most " + maxRooms + " rooms"},
+                {"fan-out", redis == null ? "this server only" : "Redis " + redis + " (channels duplex:chat:ROOM)"},
         });
         Console.runUntilStopped(running);
         return 0;

@@ -3,6 +3,8 @@ package dev.duplex.app;
 import dev.duplex.app.chat.ChatRoom;
 import dev.duplex.app.chat.ChatRooms;
 import dev.duplex.app.chat.Outbox;
+import dev.duplex.app.chat.RoomBus;
+import dev.duplex.redis.RedisBroker;
 import dev.duplex.server.Broadcast;
 import dev.duplex.server.CloseEvent;
 import dev.duplex.server.Message;
@@ -30,10 +32,33 @@ public final class ChatServer {
     private ChatServer() {}
 
     public static RunningServer start(ServerSettings settings, ChatSettings chat) {
+        return start(settings, chat, (String) null);
+    }
+
+    /**
+     * A chat server whose rooms are shared through Redis at {@code redisUri} (e.g.
+     * {@code redis://127.0.0.1:6379}; null for a single node): every room's messages and notices
+     * go through the pub/sub channel {@code duplex:chat:ROOM}, so members on other servers sharing
+     * that Redis see them. History stays per server. Connects to Redis before it starts listening.
+     */
+    public static RunningServer start(ServerSettings settings, ChatSettings chat, String redisUri) {
+        RedisBroker broker = redisUri == null ? null : RedisBroker.connect(redisUri);
+        try {
+            return startWith(settings, chat, broker);
+        } catch (RuntimeException e) {
+            if (broker != null) {
+                broker.close();
+            }
+            throw e;
+        }
+    }
+
+    private static RunningServer startWith(ServerSettings settings, ChatSettings chat, RedisBroker broker) {
         SocketOutbox outbox = new SocketOutbox(chat.maxQueuedBytes());
         ChatRooms<ServerWebSocket> rooms = new ChatRooms<>(outbox, chat.history(), chat.maxQueuedBytes(),
                 chat.maxRooms(), Clock.systemUTC(), Executors.newVirtualThreadPerTaskExecutor(),
-                (thread, error) -> LOG.error("chat room task failed", error));
+                (thread, error) -> LOG.error("chat room task failed", error),
+                broker == null ? null : RoomBus.redis(broker));
         Members members = new Members(rooms);
 
         WebSocketServer.Builder builder = WebSocketServer.builder();
@@ -41,7 +66,7 @@ public final class ChatServer {
         builder.route("/chat", members)
                 .route("/chat/{room}", members)
                 .staticResources("/", "web/chat", ChatServer.class.getClassLoader());
-        return new RunningServer(builder.build().start(), settings.tls());
+        return new RunningServer(builder.build().start(), settings.tls(), broker);
     }
 
     /** Server handler for every member socket: hands each event to its room (never blocks). */

@@ -11,10 +11,16 @@ public final class RunningServer implements AutoCloseable {
 
     private final WebSocketServer server;
     private final boolean tls;
+    private final AutoCloseable resource; // closed after the server stops; may be null
 
     RunningServer(WebSocketServer server, boolean tls) {
+        this(server, tls, null);
+    }
+
+    RunningServer(WebSocketServer server, boolean tls, AutoCloseable resource) {
         this.server = server;
         this.tls = tls;
+        this.resource = resource;
     }
 
     public int port() {
@@ -57,6 +63,17 @@ public final class RunningServer implements AutoCloseable {
     /** Stops accepting, sends 1001 to every open socket, waits for the closing handshakes. */
     @Override
     public void close() {
-        server.stop();
+        try {
+            server.stop();
+        } finally {
+            if (resource != null) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    System.getLogger(RunningServer.class.getName())
+                            .log(System.Logger.Level.WARNING, "closing " + resource + " failed", e);
+                }
+            }
+        }
     }
 }

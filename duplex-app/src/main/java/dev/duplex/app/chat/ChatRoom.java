@@ -26,6 +26,11 @@ import java.util.concurrent.Executor;
  * more than {@code maxQueuedBytes} behind is closed with 1008 (policy violation) and a reason that
  * says why, and leaves the room. The room never waits for anyone.
  *
+ * <p>Several nodes: with a {@link RoomBus} the room publishes its messages and notices instead of
+ * broadcasting them, and broadcasts (and records in its history) what the bus delivers, from any
+ * node, in the bus's order. Member lists in notices and {@code seq} numbers are the publishing
+ * node's; each node keeps its own history of what it delivered.
+ *
  * @param <S> the socket type (see {@link Outbox})
  */
 public final class ChatRoom<S> {
@@ -39,6 +44,7 @@ public final class ChatRoom<S> {
     private final long maxQueuedBytes;
     private final Clock clock;
     private final Executor owner;
+    private final RoomBus bus; // null: a single node
 
     // Owned by the room's executor.
     private final Map<S, String> members = new LinkedHashMap<>();
@@ -48,6 +54,11 @@ public final class ChatRoom<S> {
 
     ChatRoom(String name, Outbox<S> outbox, int historySize, long maxQueuedBytes, Clock clock,
              Executor owner) {
+        this(name, outbox, historySize, maxQueuedBytes, clock, owner, null);
+    }
+
+    ChatRoom(String name, Outbox<S> outbox, int historySize, long maxQueuedBytes, Clock clock,
+             Executor owner, RoomBus bus) {
         if (historySize < 0 || maxQueuedBytes < 1) {
             throw new IllegalArgumentException("history must be >= 0 and the queue limit >= 1");
         }
@@ -57,6 +68,14 @@ public final class ChatRoom<S> {
         this.maxQueuedBytes = maxQueuedBytes;
         this.clock = Objects.requireNonNull(clock);
         this.owner = Objects.requireNonNull(owner);
+        this.bus = bus;
+    }
+
+    /** Subscribes to the bus, if any; what it delivers is handed to the room's executor. */
+    void openBus() {
+        if (bus != null) {
+            bus.open(name, envelope -> owner.execute(() -> onBus(envelope)));
+        }
     }
 
     public String name() {
@@ -87,7 +106,7 @@ public final class ChatRoom<S> {
         String nickname = uniqueName(clean(requestedName), null);
         members.put(socket, nickname);
         outbox.send(socket, ChatCodec.welcome(name, nickname, members.values(), List.copyOf(history)));
-        broadcast(ChatCodec.join(nickname, members.values()), socket);
+        announce(JOIN, nickname, ChatCodec.join(nickname, members.values()), socket);
     }
 
     private void onText(S socket, String frame) {
@@ -98,13 +117,7 @@ public final class ChatRoom<S> {
         switch (ChatCodec.decode(frame)) {
             case ChatCodec.Inbound.Say say -> {
                 String message = ChatCodec.message(nextSeq++, from, say.text(), clock.instant());
-                if (historySize > 0) {
-                    if (history.size() == historySize) {
-                        history.removeFirst();
-                    }
-                    history.addLast(message);
-                }
-                broadcast(message, null);
+                announce(MESSAGE, from, message, null);
             }
             case ChatCodec.Inbound.Rename rename -> {
                 String wanted = clean(rename.name());
@@ -115,7 +128,7 @@ public final class ChatRoom<S> {
                 String nickname = uniqueName(wanted, socket);
                 if (!nickname.equals(from)) {
                     members.put(socket, nickname);
-                    broadcast(ChatCodec.rename(from, nickname, members.values()), null);
+                    announce(RENAME, nickname, ChatCodec.rename(from, nickname, members.values()), null);
                 }
             }
         }
@@ -124,8 +137,50 @@ public final class ChatRoom<S> {
     private void onLeave(S socket) {
         String nickname = members.remove(socket);
         if (nickname != null) {
-            broadcast(ChatCodec.leave(nickname, members.values()), null);
+            announce(LEAVE, nickname, ChatCodec.leave(nickname, members.values()), null);
         }
+    }
+
+    private static final char MESSAGE = 'm', JOIN = 'j', LEAVE = 'l', RENAME = 'r';
+
+    /**
+     * One node: delivers now. With a bus: publishes {@code node \n kind \n subject \n json}
+     * (nicknames hold no control characters) and delivers when it comes back.
+     */
+    private void announce(char kind, String subject, String json, S newcomer) {
+        if (bus == null) {
+            deliver(kind, json, newcomer);
+        } else {
+            bus.publish(name, bus.node() + "\n" + kind + "\n" + subject + "\n" + json);
+        }
+    }
+
+    private void onBus(String envelope) {
+        String[] part = envelope.split("\n", 4);
+        if (part.length != 4 || part[1].length() != 1) {
+            return; // not ours
+        }
+        char kind = part[1].charAt(0);
+        S skip = null;
+        if (kind == JOIN && part[0].equals(bus.node())) {
+            // our own newcomer already has the member list in its welcome
+            for (Map.Entry<S, String> m : members.entrySet()) {
+                if (m.getValue().equals(part[2])) {
+                    skip = m.getKey();
+                }
+            }
+        }
+        deliver(kind, part[3], skip);
+    }
+
+    private void deliver(char kind, String json, S skip) {
+        if (kind == MESSAGE && historySize > 0) {
+            if (history.size() == historySize) {
+                history.removeFirst();
+            }
+            history.addLast(json);
+        }
+        broadcast(json, skip);
     }
 
     /**
@@ -144,7 +199,12 @@ public final class ChatRoom<S> {
                 String nickname = members.remove(socket);
                 outbox.close(socket, 1008, "too slow: over " + maxQueuedBytes
                         + " bytes of chat waiting for you");
-                broadcastNow(ChatCodec.leave(nickname, members.values()), null);
+                String leave = ChatCodec.leave(nickname, members.values());
+                if (bus == null) {
+                    broadcastNow(leave, null);
+                } else {
+                    announce(LEAVE, nickname, leave, null);
+                }
             }
         }
         broadcastNow(text, alreadyServed);

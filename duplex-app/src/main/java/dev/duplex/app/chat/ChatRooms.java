@@ -21,12 +21,21 @@ public final class ChatRooms<S> {
     private final Clock clock;
     private final Executor backing;
     private final Thread.UncaughtExceptionHandler onError;
+    private final RoomBus bus;
 
     /**
      * @param backing executor the rooms' serial owners run on (a virtual-thread-per-task executor)
      */
     public ChatRooms(Outbox<S> outbox, int historySize, long maxQueuedBytes, int maxRooms,
                      Clock clock, Executor backing, Thread.UncaughtExceptionHandler onError) {
+        this(outbox, historySize, maxQueuedBytes, maxRooms, clock, backing, onError, null);
+    }
+
+    /** @param bus carries the rooms' events between nodes; null for a single node */
+    public ChatRooms(Outbox<S> outbox, int historySize, long maxQueuedBytes, int maxRooms,
+                     Clock clock, Executor backing, Thread.UncaughtExceptionHandler onError,
+                     RoomBus bus) {
+        this.bus = bus;
         this.outbox = outbox;
         this.historySize = historySize;
         this.maxQueuedBytes = maxQueuedBytes;
@@ -42,8 +51,12 @@ public final class ChatRooms<S> {
         if (room != null || rooms.size() >= maxRooms) {
             return room;
         }
-        return rooms.computeIfAbsent(name, n -> new ChatRoom<>(n, outbox, historySize, maxQueuedBytes,
-                clock, new SerialExecutor(backing, onError)));
+        return rooms.computeIfAbsent(name, n -> {
+            ChatRoom<S> created = new ChatRoom<>(n, outbox, historySize, maxQueuedBytes, clock,
+                    new SerialExecutor(backing, onError), bus);
+            created.openBus(); // asynchronous: the room's first publishes wait for the subscription
+            return created;
+        });
     }
 
     public int size() {

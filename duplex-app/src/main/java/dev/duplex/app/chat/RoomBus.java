@@ -1,0 +1,54 @@
+package dev.duplex.app.chat;
+
+import dev.duplex.redis.Broker;
+
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Carries a room's events between chat server processes. Without a bus (a single node) a room
+ * broadcasts to its members at once; with one, it publishes every message and join/leave/rename
+ * notice, and every node, this one included, broadcasts what comes back, so all members of a
+ * room, on any node, see one order (per publisher at least; Redis gives one order per channel).
+ *
+ * <p>{@link #redis} maps room {@code R} to the Redis pub/sub channel {@code duplex:chat:R}.
+ */
+public interface RoomBus {
+
+    /** This process's id, so a node recognises its own events when they come back. */
+    String node();
+
+    /** Starts delivering what is published for {@code room} to {@code sink} (must not block). */
+    void open(String room, Consumer<String> sink);
+
+    /** Publishes one envelope for {@code room}; it comes back through every node's sink. */
+    void publish(String room, String envelope);
+
+    /** A bus on a {@link Broker} (e.g. {@link dev.duplex.redis.RedisBroker}). */
+    static RoomBus redis(Broker broker) {
+        Objects.requireNonNull(broker);
+        String node = UUID.randomUUID().toString();
+        return new RoomBus() {
+            @Override
+            public String node() {
+                return node;
+            }
+
+            @Override
+            public void open(String room, Consumer<String> sink) {
+                broker.subscribe(channel(room), sink);
+            }
+
+            @Override
+            public void publish(String room, String envelope) {
+                broker.publish(channel(room), envelope);
+            }
+        };
+    }
+
+    /** The Redis channel of a room. */
+    static String channel(String room) {
+        return "duplex:chat:" + room;
+    }
+}
