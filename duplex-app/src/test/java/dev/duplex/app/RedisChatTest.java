@@ -153,7 +153,7 @@ class RedisChatTest {
         return server;
     }
 
-    private Member join(RunningServer server, String name) {
+    private Member join(RunningServer server, String name) throws Exception {
         Member m = new Member();
         m.socket = http.newWebSocketBuilder()
                 .buildAsync(URI.create(server.wsUrl("/chat/lobby?name=" + name)), m)
@@ -181,7 +181,15 @@ class RedisChatTest {
         for (String line; (line = log.readLine()) != null; ) {
             seen.append(line).append('\n');
             if (line.contains("Ready to accept connections")) {
-                Thread.ofVirtual().start(() -> log.lines().forEach(ignored -> {})); // keep the pipe drained
+                Thread.ofVirtual().start(() -> { // keep the pipe drained until redis-server exits
+                    try {
+                        while (log.readLine() != null) {
+                            // discard
+                        }
+                    } catch (IOException closed) {
+                        // the process is gone
+                    }
+                });
                 return "redis://127.0.0.1:" + port;
             }
         }

@@ -113,9 +113,7 @@ public final class RedisBroker implements Broker {
     @Override
     public void close() {
         channels.clear();
-        sub.closeAsync();
-        pub.closeAsync();
-        client.shutdown(0, 2, TimeUnit.SECONDS);
+        client.shutdown(0, 2, TimeUnit.SECONDS); // closes both connections
     }
 
     private void send(String channel, String message) {
