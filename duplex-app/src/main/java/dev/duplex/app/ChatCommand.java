@@ -43,13 +43,19 @@ final class ChatCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerSettings settings = server.settings(maxMessage);
         ChatSettings chat = new ChatSettings(history, maxQueued, maxRooms);
-        RunningServer running = ChatServer.start(settings, chat, redis);
+        RunningServer running;
+        try {
+            running = ChatServer.start(settings, chat, redis);
+        } catch (io.lettuce.core.RedisException e) {
+            System.err.println("duplex chat: cannot use Redis at " + redis + ": " + e.getMessage());
+            return 1;
+        }
         Console.serving("Duplex chat server", running, settings, new String[][] {
                 {"page", running.httpUrl() + "  (other rooms: " + running.httpUrl() + "?room=NAME)"},
                 {"rooms", running.wsUrl("/chat") + "  and " + running.wsUrl("/chat/NAME")},
                 {"chat", "history " + history + " messages, members dropped (1008) past "
                         + ByteSize.format(maxQueued) + " behind, at most " + maxRooms + " rooms"},
-                {"fan-out", redis == null ? "this server only" : "Redis " + redis + " (channels duplex:chat:ROOM)"},
+                {"nodes", redis == null ? "this server only" : "Redis " + redis + " (channels duplex:chat:ROOM)"},
         });
         Console.runUntilStopped(running);
         return 0;
