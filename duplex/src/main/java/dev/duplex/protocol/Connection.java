@@ -67,6 +67,8 @@ public final class Connection {
     private boolean failed;
     private boolean eofReceived;
     private boolean released;
+    /** A violation found after whole messages of the same input; fails once their events are polled. */
+    private ProtocolException pendingFailure;
 
     /** Whether the decoder's current frame has been started (its header handled). */
     private boolean frameStarted;
@@ -135,7 +137,8 @@ public final class Connection {
      */
     public void receive(ByteBuffer data) {
         try {
-            while (!closeReceived && !closedReported && decoder.readHeader(data)) {
+            while (!closeReceived && !closedReported && pendingFailure == null
+                    && decoder.readHeader(data)) {
                 if (!frameStarted) {
                     startFrame(data.remaining());
                     frameStarted = true;
@@ -149,7 +152,13 @@ public final class Connection {
                 endFrame();
             }
         } catch (ProtocolException e) {
-            fail(e.closeCode(), e.getMessage(), e);
+            if (events.isEmpty()) {
+                fail(e.closeCode(), e.getMessage(), e);
+            } else {
+                // Messages that arrived whole before the violation are delivered first, and what the
+                // application answers to them goes out before our close (see pollEvent).
+                pendingFailure = e;
+            }
         } catch (RuntimeException e) {
             // A bug of ours must not escape as if the caller had erred: 1011, without details.
             fail(CloseCode.INTERNAL_ERROR, "", e);
@@ -162,6 +171,7 @@ public final class Connection {
      * already closed (after a complete closing handshake, it was reported clean then).
      */
     public void receiveEof() {
+        failPending();
         eofReceived = true;
         if (!closedReported) {
             reportClosed(CloseCode.ABNORMAL_CLOSURE, "", false, null);
@@ -527,7 +537,25 @@ public final class Connection {
 
     /** The next event, in order, or null. {@link ProtocolEvent.Closed} is the last one. */
     public ProtocolEvent pollEvent() {
-        return events.poll();
+        ProtocolEvent e = events.poll();
+        if (e == null && pendingFailure != null) {
+            failPending();
+            e = events.poll();
+        }
+        return e;
+    }
+
+    /**
+     * Fails the connection for a violation that was held back until the events before it were
+     * polled: the peer's last good messages are answered before the close frame, as RFC 6455 7.1.7
+     * allows ("fail" may come once the frames before the bad one were processed).
+     */
+    private void failPending() {
+        ProtocolException f = pendingFailure;
+        if (f != null) {
+            pendingFailure = null;
+            fail(f.closeCode(), f.getMessage(), f);
+        }
     }
 
     /** The next buffer to write, in order, or null. */

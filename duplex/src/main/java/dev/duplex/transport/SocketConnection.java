@@ -639,6 +639,9 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             } finally {
                 delivering = false;
             }
+            // Polling the last event may have failed the connection (a violation held back until
+            // the messages before it were delivered): its close frame goes out now.
+            drainOutbound(0);
         }
         updateReadyState(conn.state());
         if (phase == Phase.OPEN && conn.closeExpected() && closeTimer == null) {

@@ -556,6 +556,33 @@ class ConnectionTest {
         // RFC 6455 7.1.7.
 
         @Test
+        void aViolationAfterWholeMessagesWaitsUntilTheyAreAnswered() {
+            Connection c = SERVER.get();
+            // text "Hello", then a frame with reserved opcode 3, in one read
+            c.receive(Hex.buffer(m("810548656c6c6f") + m("8300")));
+            assertThat(c.pollOutbound()).as("no close before the message is delivered").isNull();
+            assertThat(c.state()).isEqualTo(State.OPEN);
+            assertThat(c.pollEvent()).isEqualTo(new ProtocolEvent.TextMessage("Hello"));
+            c.sendText("Hello"); // the application's echo
+            ProtocolEvent closed = c.pollEvent();
+            assertThat(closed).isInstanceOf(ProtocolEvent.Closed.class);
+            assertThat(((ProtocolEvent.Closed) closed).code()).isEqualTo(CloseCode.PROTOCOL_ERROR);
+            assertThat(Hex.of(c.pollOutbound())).isEqualTo("810548656c6c6f");
+            assertThat(closeCodeOf(sentFrame(Role.SERVER, Recorder.outbound(c)))).isEqualTo(1002);
+            assertThat(c.shouldCloseTransport()).isTrue();
+            c.receive(Hex.buffer(m("810548656c6c6f")));
+            assertThat(c.pollEvent()).as("nothing read after the violation").isNull();
+        }
+
+        @Test
+        void aHeldViolationStillFailsWhenThePeerHangsUp() {
+            Connection c = SERVER.get();
+            c.receive(Hex.buffer(m("810548656c6c6f") + m("8300")));
+            c.receiveEof();
+            assertThat(Recorder.events(c)).containsExactly("text Hello", "closed 1002 unclean RESERVED_OPCODE");
+        }
+
+        @Test
         void failSendsACloseAndReportsUnclean() {
             Connection c = CLIENT.get();
             c.fail(CloseCode.POLICY_VIOLATION, "too slow");
