@@ -56,7 +56,7 @@ class ClientAttackTest {
 
         Scripted(Script script) throws IOException {
             socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-            done = CompletableFuture.runAsync(() -> {
+            done = Target.onNewThread(() -> {
                 try (Socket s = socket.accept()) {
                     s.setSoTimeout(60_000);
                     String head = readHead(s.getInputStream());

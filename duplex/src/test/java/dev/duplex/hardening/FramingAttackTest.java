@@ -233,7 +233,7 @@ class FramingAttackTest {
         int n = 5000;
         try (RawClient c = target.upgraded()) {
             byte[] payload = new byte[125];
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            CompletableFuture<Void> writer = Target.onNewThread(() -> {
                 try {
                     ByteArrayOutputStream b = new ByteArrayOutputStream();
                     for (int i = 0; i < n; i++) {

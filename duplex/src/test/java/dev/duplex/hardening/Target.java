@@ -127,6 +127,15 @@ final class Target implements AutoCloseable {
         Leaks.assertNone();
     }
 
+    /** Runs {@code r} on a new daemon thread (never the common pool: attack helpers block on sockets). */
+    static java.util.concurrent.CompletableFuture<Void> onNewThread(Runnable r) {
+        return java.util.concurrent.CompletableFuture.runAsync(r, task -> {
+            Thread t = new Thread(task, "attack-helper");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
     @Override
     public void close() {
         server.close();
