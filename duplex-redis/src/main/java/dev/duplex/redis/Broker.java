@@ -1,5 +1,6 @@
 package dev.duplex.redis;
 
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -17,8 +18,10 @@ public interface Broker extends AutoCloseable {
      * Starts listening on {@code channel}; {@code listener} must not block (hand the message to
      * your own executor). Messages this broker publishes on the channel before the subscription
      * is confirmed are held back until it is, so the publisher sees its own messages too.
+     *
+     * @return completes when the subscription is confirmed (exceptionally if it failed)
      */
-    void subscribe(String channel, Consumer<String> listener);
+    CompletionStage<Void> subscribe(String channel, Consumer<String> listener);
 
     /** Publishes {@code message} on {@code channel}, asynchronously. */
     void publish(String channel, String message);

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -70,17 +72,24 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
-    public void subscribe(String channel, Consumer<String> listener) {
+    public CompletionStage<Void> subscribe(String channel, Consumer<String> listener) {
         Channel c = new Channel(Objects.requireNonNull(listener));
         if (channels.putIfAbsent(channel, c) != null) {
             throw new IllegalStateException("already subscribed to " + channel);
         }
+        CompletableFuture<Void> confirmed = new CompletableFuture<>();
         sub.async().subscribe(channel).whenComplete((ok, error) -> {
             if (error != null) {
-                LOG.log(Level.ERROR, "Redis SUBSCRIBE " + channel + " failed; held messages dropped", error);
+                LOG.log(Level.ERROR, "Redis SUBSCRIBE " + channel + " failed", error);
             }
-            c.confirmed(channel);
+            c.confirmed(channel); // held messages go out either way: other nodes may be listening
+            if (error != null) {
+                confirmed.completeExceptionally(error);
+            } else {
+                confirmed.complete(null);
+            }
         });
+        return confirmed;
     }
 
     @Override
