@@ -1,0 +1,23 @@
+package dev.duplex;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The README's client example, as written there (the URL aside), runs. */
+class ReadmeExampleTest extends ServerTestBase {
+
+    @Test
+    void readmeExample() throws Exception {
+        var ws = new WebSocket(server.url("/echo"), WebSocketOptions.defaults(), s -> {
+            s.setOnopen(e -> s.send("hello"));
+            s.setOnmessage(e -> System.out.println("< " + e.data()));
+            s.setOnerror(e -> System.out.println("failed: " + e.cause()));
+            s.setOnclose(e -> System.out.println("closed " + e.code() + " " + e.reason()));
+        });
+        ws.awaitOpen(Duration.ofSeconds(5));
+        ws.close(1000, "bye");
+        assertThat(ws.awaitClose(Recorder.TIMEOUT).wasClean()).isTrue();
+    }
+}
