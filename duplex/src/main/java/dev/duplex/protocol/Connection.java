@@ -69,6 +69,8 @@ public final class Connection {
     private boolean released;
     /** A violation found after whole messages of the same input; fails once their events are polled. */
     private ProtocolException pendingFailure;
+    /** The peer's close, when it came after whole messages of the same input; taken once they are polled. */
+    private ProtocolEvent.CloseReceived pendingClose;
 
     /** Whether the decoder's current frame has been started (its header handled). */
     private boolean frameStarted;
@@ -368,6 +370,17 @@ public final class Connection {
             reason = new String(control, 2, controlLength - 2, StandardCharsets.UTF_8);
         }
         closeReceived = true;
+        if (events.isEmpty()) {
+            acceptClose(code, reason);
+        } else {
+            // Messages that arrived with the close are delivered first, while the connection is
+            // still open, so the application's replies to them go out before our close (see pollEvent).
+            pendingClose = new ProtocolEvent.CloseReceived(code, reason);
+        }
+    }
+
+    /** RFC 6455 5.5.1 and 7.1.5: the peer's close is taken; echo it unless we closed first. */
+    private void acceptClose(CloseCode code, String reason) {
         events.add(new ProtocolEvent.CloseReceived(code, reason));
         // RFC 6455 5.5.1: answer with a close, typically echoing the code; we echo the reason too
         // (already checked: valid UTF-8, at most 123 bytes), as echo services are expected to.
@@ -538,7 +551,7 @@ public final class Connection {
     /** The next event, in order, or null. {@link ProtocolEvent.Closed} is the last one. */
     public ProtocolEvent pollEvent() {
         ProtocolEvent e = events.poll();
-        if (e == null && pendingFailure != null) {
+        if (e == null && (pendingFailure != null || pendingClose != null)) {
             failPending();
             e = events.poll();
         }
@@ -555,6 +568,13 @@ public final class Connection {
         if (f != null) {
             pendingFailure = null;
             fail(f.closeCode(), f.getMessage(), f);
+        }
+        ProtocolEvent.CloseReceived c = pendingClose;
+        if (c != null) {
+            pendingClose = null;
+            if (!closedReported) {
+                acceptClose(c.code(), c.reason());
+            }
         }
     }
 

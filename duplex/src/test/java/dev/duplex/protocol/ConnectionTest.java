@@ -389,6 +389,28 @@ class ConnectionTest {
         // RFC 6455 5.5.1, 7.1.
 
         @Test
+        void aCloseAfterWholeMessagesWaitsUntilTheyAreAnswered() {
+            Connection c = SERVER.get();
+            c.receive(Hex.buffer(m("810548656c6c6f") + m("880503e8627965"))); // "Hello", close 1000 "bye"
+            assertThat(c.pollOutbound()).as("no close echo before the message is delivered").isNull();
+            assertThat(c.pollEvent()).isEqualTo(new ProtocolEvent.TextMessage("Hello"));
+            assertThat(c.state()).isEqualTo(State.OPEN);
+            c.sendText("Hello"); // the application's echo is not lost
+            assertThat(Recorder.events(c)).containsExactly("close-received 1000 bye", "closed 1000 clean");
+            assertThat(Hex.of(c.pollOutbound())).isEqualTo("810548656c6c6f");
+            assertThat(Hex.of(c.pollOutbound())).isEqualTo("880503e8627965");
+            assertThat(c.shouldCloseTransport()).isTrue();
+        }
+
+        @Test
+        void aHeldCloseIsTakenWhenThePeerHangsUp() {
+            Connection c = SERVER.get();
+            c.receive(Hex.buffer(m("810548656c6c6f") + m("880203e8")));
+            c.receiveEof();
+            assertThat(Recorder.events(c)).containsExactly("text Hello", "close-received 1000", "closed 1000 clean");
+        }
+
+        @Test
         void serverEchoesThePeersCloseAndClosesTcpFirst() {
             Feed.Outcome o = feed(SERVER, m("880503e8627965")); // 1000 "bye"
             assertThat(o.events()).containsExactly("close-received 1000 bye", "closed 1000 clean");
