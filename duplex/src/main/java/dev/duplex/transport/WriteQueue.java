@@ -22,6 +22,12 @@ final class WriteQueue {
     private int size;
     private long bytes;
     private ByteBuffer[] scratch;
+    /** The scratch buffer whose limit {@link #capWrite} lowered for one write, or -1, and its limit. */
+    private int cappedIndex = -1;
+    private int cappedLimit;
+
+    /** Most bytes handed to one socket write; see {@link #capWrite}. */
+    private static final int MAX_WRITE = 512 * 1024;
 
     void add(ByteBuffer buffer, long credit) {
         if (size == buffers.length) {
@@ -51,12 +57,18 @@ final class WriteQueue {
     long writeTo(GatheringByteChannel channel) throws IOException {
         long released = 0;
         while (size > 0) {
-            int n = fillScratch();
+            int filled = fillScratch();
+            int n = capWrite(filled);
             long before = remaining(n);
-            long w = n == 1 ? channel.write(scratch[0]) : channel.write(scratch, 0, n);
+            long w;
+            try {
+                w = n == 1 ? channel.write(scratch[0]) : channel.write(scratch, 0, n);
+            } finally {
+                restoreLimit();
+            }
             bytes -= w;
             released += removeCompleted();
-            clearScratch(n);
+            clearScratch(filled);
             if (w < before) {
                 break; // the socket's send buffer is full
             }
@@ -107,6 +119,40 @@ final class WriteQueue {
             scratch[k] = buffers[(head + k) & (buffers.length - 1)];
         }
         return n;
+    }
+
+    /**
+     * Limits one write to about {@link #MAX_WRITE} bytes. The JDK copies every heap buffer handed to
+     * a socket write into a temporary direct buffer, whole, however little the socket then takes: a
+     * 16 MiB message written into a 2 MiB socket buffer would be copied again on every partial
+     * write. The socket cannot take more than its send buffer anyway.
+     *
+     * @return how many of the {@code n} scratch buffers to write
+     */
+    private int capWrite(int n) {
+        long total = 0;
+        for (int k = 0; k < n; k++) {
+            ByteBuffer b = scratch[k];
+            long left = MAX_WRITE - total;
+            if (left <= 0) {
+                return k;
+            }
+            if (b.remaining() > left) {
+                cappedIndex = k;
+                cappedLimit = b.limit();
+                b.limit(b.position() + (int) left);
+                return k + 1;
+            }
+            total += b.remaining();
+        }
+        return n;
+    }
+
+    private void restoreLimit() {
+        if (cappedIndex >= 0) {
+            scratch[cappedIndex].limit(cappedLimit);
+            cappedIndex = -1;
+        }
     }
 
     private void clearScratch(int n) {

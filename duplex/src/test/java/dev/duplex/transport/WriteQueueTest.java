@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WriteQueueTest {
 
     /** A channel that accepts at most {@code capacity} bytes per write call and counts the calls. */
-    static final class ThrottledChannel implements GatheringByteChannel {
+    static class ThrottledChannel implements GatheringByteChannel {
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
         int capacity;
         int calls;
@@ -46,6 +46,40 @@ class WriteQueueTest {
 
         public void close() {
         }
+    }
+
+    @Test
+    void aLargeBufferIsHandedToTheSocketInBoundedSlicesAndKeepsItsLimit() throws Exception {
+        WriteQueue q = new WriteQueue();
+        byte[] big = new byte[3 << 20];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 31);
+        }
+        ByteBuffer b = ByteBuffer.wrap(big);
+        q.add(b, big.length);
+        q.add(ByteBuffer.wrap(new byte[] {7}), 1);
+        ThrottledChannel ch = new ThrottledChannel(Integer.MAX_VALUE) {
+
+
+            @Override
+            public long write(ByteBuffer[] srcs, int offset, int length) {
+                long offered = 0;
+                for (int i = offset; i < offset + length; i++) {
+                    offered += srcs[i].remaining();
+                }
+                assertThat(offered).as("bytes offered to one write").isLessThanOrEqualTo(512 * 1024);
+                return super.write(srcs, offset, length);
+            }
+        };
+        long released = q.writeTo(ch);
+        assertThat(released).isEqualTo(big.length + 1L);
+        assertThat(b.limit()).isEqualTo(big.length);
+        assertThat(q.isEmpty()).isTrue();
+        byte[] out = ch.written.toByteArray();
+        assertThat(out).hasSize(big.length + 1);
+        assertThat(java.util.Arrays.copyOf(out, big.length)).isEqualTo(big);
+        assertThat(out[big.length]).isEqualTo((byte) 7);
+        assertThat(ch.calls).isEqualTo(7); // 6 slices of 512 KiB, then the last byte
     }
 
     @Test
