@@ -149,6 +149,9 @@ final class TransportConnector implements ClientConnector {
 
         @Override
         public void onOpen(WsChannel ch, OpenInfo info) {
+            // The open can be dispatched before connect() has returned the channel to start(): a
+            // listener's send in onopen must find it (else the message would be dropped).
+            channel = ch;
             events.opened(info.subprotocol(), info.extensions());
         }
 

@@ -559,6 +559,15 @@ public final class Connection {
     }
 
     /**
+     * Whether the next {@link #pollEvent()} would take a held violation or close (see there): every
+     * event before it has been polled. An I/O layer that hands events to another thread can wait
+     * until they were handled before polling again, so replies to them still go out first.
+     */
+    public boolean closeHeld() {
+        return events.isEmpty() && (pendingFailure != null || pendingClose != null);
+    }
+
+    /**
      * Fails the connection for a violation that was held back until the events before it were
      * polled: the peer's last good messages are answered before the close frame, as RFC 6455 7.1.7
      * allows ("fail" may come once the frames before the bad one were processed).

@@ -79,6 +79,10 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private final ConcurrentLinkedQueue<Object> dispatchQueue;
     private final AtomicInteger undelivered = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
+    /** Set while a held close waits for the dispatcher to handle the events before it. */
+    private final AtomicBoolean heldForDispatch = new AtomicBoolean();
+    /** Loop-confined: the barrier after a held close has passed the executor. */
+    private boolean heldReleased;
     private final Runnable drainTask = this::drainDispatchQueue;
     private final Runnable runCommandsTask = this::runCommands;
 
@@ -654,7 +658,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
 
     private void deliverEvents() {
         ProtocolEvent e;
-        while ((e = conn.pollEvent()) != null) {
+        while (!(dispatchQueue != null && conn.closeHeld() && !dispatcherIdle())
+                && (e = conn.pollEvent()) != null) {
             if (e instanceof ProtocolEvent.Closed) {
                 if (closedDelivered) {
                     continue;
@@ -836,13 +841,43 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
     }
 
+    /**
+     * Whether a held close may be taken now. With listeners on an executor it waits until the
+     * executor has handled every event handed to it and then run one more task (a barrier): a
+     * serial executor runs that after whatever the listeners queued on it (the client's own event
+     * tasks), so what they sent in answer to the last messages is queued before the close frame.
+     */
+    private boolean dispatcherIdle() {
+        if (heldReleased) {
+            return true;
+        }
+        heldForDispatch.set(true);
+        if (undelivered.get() == 0 && heldForDispatch.compareAndSet(true, false)) {
+            postDispatchBarrier();
+        }
+        return false;
+    }
+
+    /** Any thread. */
+    private void postDispatchBarrier() {
+        config.eventExecutor().execute(() -> loop.execute(() -> {
+            heldReleased = true;
+            pump();
+            flush();
+        }));
+    }
+
     /** Runs on the event executor: one burst of events, in order, never concurrently with another burst. */
     private void drainDispatchQueue() {
         while (true) {
             Object e;
             while ((e = dispatchQueue.poll()) != null) {
                 callListener(e);
-                if (undelivered.decrementAndGet() == config.eventLowWater()) {
+                int left = undelivered.decrementAndGet();
+                if (left == 0 && heldForDispatch.compareAndSet(true, false)) {
+                    postDispatchBarrier();
+                }
+                if (left == config.eventLowWater()) {
                     loop.execute(() -> {
                         if (undelivered.get() <= config.eventLowWater()) {
                             resumeReading(PAUSE_EVENTS);
