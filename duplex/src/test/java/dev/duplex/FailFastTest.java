@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.RepeatedTest;
 
@@ -42,6 +43,37 @@ class FailFastTest {
             RawServer.Conn.Frame closeFrame = second.get(30, TimeUnit.SECONDS);
             assertThat(closeFrame.b0()).isEqualTo(0x88);
             assertThat(((closeFrame.payload()[0] & 0xff) << 8) | (closeFrame.payload()[1] & 0xff)).isEqualTo(1002);
+        }
+    }
+
+    @RepeatedTest(10)
+    void theAnswerStillLeavesFirstWhenTheViolationComesInALaterRead() throws Exception {
+        CountDownLatch messageSeen = new CountDownLatch(1);
+        CountDownLatch violationSent = new CountDownLatch(1);
+        CompletableFuture<RawServer.Conn.Frame> first = new CompletableFuture<>();
+        CompletableFuture<RawServer.Conn.Frame> second = new CompletableFuture<>();
+        try (RawServer peer = RawServer.start(c -> {
+            c.readRequest().accept101("");
+            c.text("Hello");
+            messageSeen.await(); // so the bad frame comes in a later read
+            c.write(new byte[] {(byte) 0x83, 0}); // reserved opcode 3
+            violationSent.countDown();
+            first.complete(c.readFrame());
+            second.complete(c.readFrame());
+            c.awaitEof();
+        })) {
+            WebSocket ws = new WebSocket(peer.url("/"), WebSocketOptions.defaults(), s -> s.setOnmessage(e -> {
+                messageSeen.countDown();
+                try {
+                    violationSent.await(); // the listener is still busy when the bad frame arrives
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                s.send((String) e.data());
+            }));
+            assertThat(ws.awaitClose(Recorder.TIMEOUT)).isNotNull();
+            assertThat(first.get(30, TimeUnit.SECONDS).b0()).isEqualTo(0x81);
+            assertThat(second.get(30, TimeUnit.SECONDS).b0()).isEqualTo(0x88);
         }
     }
 }

@@ -71,6 +71,8 @@ public final class Connection {
     private ProtocolException pendingFailure;
     /** The peer's close, when it came after whole messages of the same input; taken once they are polled. */
     private ProtocolEvent.CloseReceived pendingClose;
+    /** Whether a violation or the peer's close always waits for the next poll (see holdCloseUntilPolled). */
+    private boolean holdClose;
 
     /** Whether the decoder's current frame has been started (its header handled). */
     private boolean frameStarted;
@@ -154,7 +156,7 @@ public final class Connection {
                 endFrame();
             }
         } catch (ProtocolException e) {
-            if (events.isEmpty()) {
+            if (events.isEmpty() && !holdClose) {
                 fail(e.closeCode(), e.getMessage(), e);
             } else {
                 // Messages that arrived whole before the violation are delivered first, and what the
@@ -370,7 +372,7 @@ public final class Connection {
             reason = new String(control, 2, controlLength - 2, StandardCharsets.UTF_8);
         }
         closeReceived = true;
-        if (events.isEmpty()) {
+        if (events.isEmpty() && !holdClose) {
             acceptClose(code, reason);
         } else {
             // Messages that arrived with the close are delivered first, while the connection is
@@ -556,6 +558,15 @@ public final class Connection {
             e = events.poll();
         }
         return e;
+    }
+
+    /**
+     * Makes a violation or the peer's close always wait for the next {@link #pollEvent()}, even when
+     * no event precedes it in the same input: for an I/O layer whose application still handles
+     * events from earlier reads on another thread (it checks {@link #closeHeld()} before polling).
+     */
+    public void holdCloseUntilPolled() {
+        holdClose = true;
     }
 
     /**

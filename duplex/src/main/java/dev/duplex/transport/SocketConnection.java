@@ -609,6 +609,10 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private void open(String subprotocol, String ext, dev.duplex.protocol.DeflateParameters deflate,
                       ChannelListener l, OpenInfo info) {
         conn = new Connection(role, config.limits(), config.masks(), deflate, config.compressionThreshold());
+        if (dispatchQueue != null) {
+            // listeners on another thread may still be answering earlier messages (dispatcherIdle)
+            conn.holdCloseUntilPolled();
+        }
         TransportMetrics.CONNECTIONS.incrementAndGet();
         listener = l;
         protocol = subprotocol == null ? "" : subprotocol;
