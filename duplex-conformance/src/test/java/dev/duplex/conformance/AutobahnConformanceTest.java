@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * The Autobahn|Testsuite against Duplex, both directions at once (two Jython fuzzers on two cores):
  * its fuzzing client against {@link AutobahnEchoServer}, its fuzzing server against
  * {@link AutobahnClient}. {@code -Dautobahn.cases=all} (the {@code conformance} profile) runs every
- * case of sections 1-13; the default runs {@link AutobahnCases#QUICK}. Reports land in
+ * case of sections 1-13; the default runs {@link AutobahnCases#STANDARD}. Reports land in
  * {@code target/autobahn/{server,client}/reports/}, the summary in {@code target/autobahn/summary.md}.
  */
 class AutobahnConformanceTest {
@@ -32,7 +32,7 @@ class AutobahnConformanceTest {
     @Test
     void autobahnTestsuiteBothDirections() throws Exception {
         assumeTrue(Boolean.getBoolean("autobahn.run"), "Autobahn run off: -Pconformance or -Dautobahn.run=true");
-        List<String> cases = AutobahnCases.select(System.getProperty("autobahn.cases", "quick"));
+        List<String> cases = AutobahnCases.select(System.getProperty("autobahn.cases", "standard"));
         Path root = Wstest.workRoot();
         Files.createDirectories(root);
         long t0 = System.nanoTime();
