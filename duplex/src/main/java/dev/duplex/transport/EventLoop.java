@@ -55,7 +55,7 @@ public final class EventLoop implements java.util.concurrent.Executor {
         }
         this.thread = Thread.ofPlatform().name(name).daemon(daemon).unstarted(this::run);
         if (clock instanceof ManualClock manual) {
-            manual.onAdvance(this::wakeup);
+            manual.onAdvance(wakeupTask);
         }
         thread.start();
     }
@@ -110,6 +110,9 @@ public final class EventLoop implements java.util.concurrent.Executor {
     ByteBuffer readBuffer() {
         return readBuffer.clear();
     }
+
+    /** One instance, so the manual clock can remove what it was given (each {@code this::wakeup} is new). */
+    private final Runnable wakeupTask = this::wakeup;
 
     void wakeup() {
         if (awake.compareAndSet(false, true)) {
@@ -233,7 +236,7 @@ public final class EventLoop implements java.util.concurrent.Executor {
             // nothing left to do
         }
         if (clock instanceof ManualClock manual) {
-            manual.removeOnAdvance(this::wakeup);
+            manual.removeOnAdvance(wakeupTask);
         }
         terminated.complete(null);
     }
