@@ -65,7 +65,8 @@ public final class ChatServer {
         Servers.configure(builder, settings);
         builder.route("/chat", members)
                 .route("/chat/{room}", members)
-                .staticResources("/", "web/chat", ChatServer.class.getClassLoader());
+                .staticResources("/", "web/chat", ChatServer.class.getClassLoader())
+                .staticResources("/", "web/common", ChatServer.class.getClassLoader()); // shared style.css
         return new RunningServer(builder.build().start(), settings.tls(), broker);
     }
 

@@ -28,6 +28,7 @@ public final class EchoServer {
             builder.route(pattern.toString(), ws -> ws.onmessage(ws::send));
         }
         builder.staticResources("/", "web/echo", EchoServer.class.getClassLoader());
+        builder.staticResources("/", "web/common", EchoServer.class.getClassLoader()); // shared style.css
         return new RunningServer(builder.build().start(), settings.tls());
     }
 }
