@@ -257,7 +257,15 @@ public final class Connection {
         }
         if (!messageCompressed) {
             // Grow with what has arrived (the total was checked against the limit on the header).
-            message.ensure(Math.min(decoder.payloadRemaining(), data.remaining()), limits.maxMessageSize());
+            long arrived = Math.min(decoder.payloadRemaining(), data.remaining());
+            long frameEnd = message.length + decoder.payloadRemaining();
+            if (decoder.fin() && message.length + arrived > message.array.length && frameEnd <= 8 * (message.length + arrived)) {
+                // An eighth of the last frame is here: believe its length and size the array once,
+                // rather than doubling up to it (which copies the message once more).
+                message.growTo((int) frameEnd);
+            } else {
+                message.ensure(arrived, limits.maxMessageSize());
+            }
             int start = message.length;
             int n = decoder.readPayload(data, message.array, start, message.free());
             message.length += n;
@@ -424,6 +432,23 @@ public final class Connection {
         } else {
             outbound.add(encoder.encode(true, 0, Opcode.BINARY, data, data.position(), len));
         }
+    }
+
+    /**
+     * As {@link #sendBinary(ByteBuffer)}, but a server hands a large unmasked, uncompressed payload to
+     * the output as it is (a header buffer, then a read-only view of {@code data}) instead of copying
+     * it into the frame. The caller guarantees the bytes do not change until {@link #pollOutbound()}
+     * has returned them and they were written, as for an immutable received message being echoed.
+     */
+    public void sendBinaryWithoutCopy(ByteBuffer data) {
+        int len = data.remaining();
+        if (role != Role.SERVER || len <= SMALL_MESSAGE || (deflater != null && len >= compressionThreshold)) {
+            sendBinary(data);
+            return;
+        }
+        requireOpen();
+        outbound.add(encoder.encodeHeader(true, 0, Opcode.BINARY, len));
+        outbound.add(data.slice().asReadOnlyBuffer());
     }
 
     /** Sends a ping with the remaining bytes of {@code data} (at most 125; position unchanged). */

@@ -74,6 +74,16 @@ public final class FrameEncoder {
         return ByteBuffer.wrap(out);
     }
 
+    /** Encodes only the header of an unmasked frame (server side) whose payload the caller sends separately. */
+    public ByteBuffer encodeHeader(boolean fin, int rsvBits, Opcode opcode, int len) {
+        if (role == Role.CLIENT) {
+            throw new IllegalStateException("a client's frames are masked: use encodeHeaderMaskingInPlace");
+        }
+        byte[] out = new byte[headerSize(len, false)];
+        writeHeader(out, fin, rsvBits, opcode, len, false, 0);
+        return ByteBuffer.wrap(out);
+    }
+
     /** Header size for a payload of {@code len} bytes. */
     public static int headerSize(long len, boolean masked) {
         int n = len <= 125 ? 2 : len <= 0xFFFF ? 4 : 10;

@@ -44,17 +44,10 @@ public final class Masking {
             copyMasked(src.array(), src.arrayOffset() + srcIndex, dst, dstOff, len, key, phase);
             return;
         }
-        int k = Integer.rotateLeft(key, 8 * (phase & 3));
-        long k8 = NATIVE_BIG ? repeat(k) : Long.reverseBytes(repeat(k));
-        boolean swap = src.order() != ByteOrder.nativeOrder();
-        int i = 0;
-        for (int end = len - 7; i < end; i += 8) {
-            long v = src.getLong(srcIndex + i);
-            LONGS.set(dst, dstOff + i, (swap ? Long.reverseBytes(v) : v) ^ k8);
-        }
-        for (; i < len; i++) {
-            dst[dstOff + i] = (byte) (src.get(srcIndex + i) ^ (k >>> (24 - 8 * (i & 3))));
-        }
+        // A bulk copy (an intrinsic) and then masking in the array: about twice as fast as reading
+        // the direct buffer a long at a time.
+        src.get(srcIndex, dst, dstOff, len);
+        mask(dst, dstOff, len, key, phase);
     }
 
     /** Copies without masking (key 0), from any kind of buffer, without moving its position. */

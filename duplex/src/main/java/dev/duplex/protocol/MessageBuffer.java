@@ -18,6 +18,13 @@ final class MessageBuffer {
         return array.length - length;
     }
 
+    /** Grows the array to exactly {@code capacity} bytes (no-op when it is that large already). */
+    void growTo(int capacity) {
+        if (capacity > array.length) {
+            array = Arrays.copyOf(array, capacity);
+        }
+    }
+
     /** Makes room for {@code extra} more bytes, at least; grows by doubling but never past {@code cap}. */
     void ensure(long extra, long cap) {
         long needed = length + extra;

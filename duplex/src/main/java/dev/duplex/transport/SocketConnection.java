@@ -1248,7 +1248,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         switch (kind) {
             case Command.TEXT -> conn.sendText((String) payload);
-            case Command.BINARY -> conn.sendBinary((ByteBuffer) payload);
+            case Command.BINARY -> conn.sendBinaryWithoutCopy((ByteBuffer) payload); // WsChannel: unchanged until written
             case Command.PREPARED -> conn.sendPrepared((PreparedMessage) payload);
             case Command.PING -> conn.sendPing((ByteBuffer) payload);
             case Command.PONG -> conn.sendPong((ByteBuffer) payload);

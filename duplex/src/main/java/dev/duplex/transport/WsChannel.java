@@ -33,8 +33,8 @@ public interface WsChannel {
 
     /**
      * Sends a binary message. The buffer's remaining bytes are read when the loop encodes the message,
-     * which may be after this call returns: the caller must not change them afterwards (pass a copy
-     * or a read-only view when in doubt).
+     * and a large one may be written from the buffer itself, after this call returns: the caller must
+     * not change them afterwards (pass a copy when in doubt).
      */
     boolean sendBinary(ByteBuffer data);
 

@@ -190,6 +190,63 @@ class ConnectionTest {
             assertThat(Recorder.outbound(c)).isEqualTo("8203010203");
         }
 
+        @ParameterizedTest(name = "{0} bytes")
+        @ValueSource(ints = {0, 8192, 8193, 65536, 1_000_000})
+        void sendBinaryWithoutCopyWritesTheSameBytesAndSharesLargePayloads(int length) {
+            byte[] payload = FrameEncoderTest.pattern(length);
+            Connection copying = SERVER.get();
+            copying.sendBinary(ByteBuffer.wrap(payload));
+            Connection sharing = SERVER.get();
+            ByteBuffer source = ByteBuffer.wrap(payload).position(0);
+            sharing.sendBinaryWithoutCopy(source);
+            List<ByteBuffer> parts = new java.util.ArrayList<>();
+            for (ByteBuffer b; (b = sharing.pollOutbound()) != null; ) {
+                parts.add(b);
+            }
+            ByteBuffer joined = ByteBuffer.allocate(parts.stream().mapToInt(ByteBuffer::remaining).sum());
+            parts.forEach(b -> joined.put(b.duplicate()));
+            assertThat(joined.flip()).isEqualTo(Recorder.outboundBytes(copying));
+            assertThat(source.position()).isZero();
+            if (length > 8192) {
+                // header, then the caller's bytes themselves: changing them changes what goes out
+                assertThat(parts).hasSize(2);
+                assertThat(parts.get(1).isReadOnly()).isTrue();
+                payload[length - 1] ^= 1;
+                assertThat(parts.get(1).get(length - 1)).isEqualTo(payload[length - 1]);
+            } else {
+                assertThat(parts).hasSize(1);
+            }
+        }
+
+        @Test
+        void sendBinaryWithoutCopyOnAClientStillMasksACopy() {
+            Connection c = new Connection(Role.CLIENT, Limits.DEFAULTS, MaskSource.fixed(0x01020304), null);
+            byte[] payload = FrameEncoderTest.pattern(20_000);
+            c.sendBinaryWithoutCopy(ByteBuffer.wrap(payload));
+            assertThat(payload).isEqualTo(FrameEncoderTest.pattern(20_000));
+            Connection server = SERVER.get();
+            server.receive(Recorder.outboundBytes(c));
+            assertThat(((ProtocolEvent.BinaryMessage) server.pollEvent()).data()).isEqualTo(ByteBuffer.wrap(payload));
+        }
+
+        @Test
+        void aLargeFrameArrivingInPiecesEndsInAnArrayOfExactlyItsSize() {
+            int length = 1_000_000; // not a power of two: doubling from 64 KiB would end at 1 MiB
+            Limits limits = Limits.DEFAULTS.withMaxFrameSize(2 << 20).withMaxMessageSize(2 << 20);
+            Connection client = new Connection(Role.CLIENT, limits, MaskSource.fixed(0x5ca1ab1e), null);
+            client.sendBinary(ByteBuffer.wrap(FrameEncoderTest.pattern(length)));
+            ByteBuffer wire = Recorder.outboundBytes(client);
+            Connection server = server(limits);
+            while (wire.hasRemaining()) {
+                ByteBuffer piece = wire.slice(wire.position(), Math.min(64 * 1024, wire.remaining()));
+                wire.position(wire.position() + piece.remaining());
+                server.receive(piece);
+            }
+            ByteBuffer data = ((ProtocolEvent.BinaryMessage) server.pollEvent()).data();
+            assertThat(data).isEqualTo(ByteBuffer.wrap(FrameEncoderTest.pattern(length)));
+            assertThat(data.capacity()).isEqualTo(length);
+        }
+
         @Test
         void sendBinaryFromADirectBuffer() {
             Connection c = new Connection(Role.CLIENT, Limits.DEFAULTS, MaskSource.fixed(0x01020304), null);
