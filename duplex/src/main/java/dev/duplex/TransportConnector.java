@@ -66,6 +66,7 @@ final class TransportConnector implements ClientConnector {
                     .connectTimeout(o.connectTimeout())
                     .handshakeTimeout(o.connectTimeout())
                     .offerDeflate(o.perMessageDeflate())
+                    .compressionLevel(o.compressionLevel())
                     .limits(o.limits())
                     // The socket enforces its own limit first (error, then close); this is a backstop.
                     .maxBufferedBytes(Math.max(o.maxBufferedAmount(), o.maxBufferedAmount() * 2))

@@ -13,22 +13,32 @@ public final class MessageDeflater {
 
     private static final int TAIL_LENGTH = 4;
 
-    private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    private final Deflater deflater;
     private final boolean noContextTakeover;
     private byte[] out = new byte[256];
     private boolean released;
 
     /**
-     * @param parameters the negotiated parameters
-     * @param role       this side's role: the side whose {@code no_context_takeover} applies to our output
-     * @throws IllegalArgumentException when this side must use a window under 15 bits, which
-     *                                  {@code java.util.zip} cannot produce (the handshake declines that)
+     * As {@link #MessageDeflater(DeflateParameters, Role, int)} with zlib's default level (6).
      */
     public MessageDeflater(DeflateParameters parameters, Role role) {
+        this(parameters, role, Deflater.DEFAULT_COMPRESSION);
+    }
+
+    /**
+     * @param parameters the negotiated parameters
+     * @param role       this side's role: the side whose {@code no_context_takeover} applies to our output
+     * @param level      zlib compression level, 0-9, or -1 ({@link Deflater#DEFAULT_COMPRESSION}, 6)
+     * @throws IllegalArgumentException when this side must use a window under 15 bits, which
+     *                                  {@code java.util.zip} cannot produce (the handshake declines that),
+     *                                  or for a level out of range
+     */
+    public MessageDeflater(DeflateParameters parameters, Role role, int level) {
+        checkLevel(level);
         if (parameters.maxWindowBits(role) != 15) {
-            deflater.end();
             throw new IllegalArgumentException("java.util.zip deflates with a 15-bit window only");
         }
+        this.deflater = new Deflater(level, true);
         this.noContextTakeover = parameters.noContextTakeover(role);
     }
 
@@ -66,6 +76,13 @@ public final class MessageDeflater {
             n = 1;
         }
         return n;
+    }
+
+    /** Throws unless {@code level} is a zlib level: -1 (default) or 0 (stored) to 9 (smallest). */
+    public static void checkLevel(int level) {
+        if (level < Deflater.DEFAULT_COMPRESSION || level > Deflater.BEST_COMPRESSION) {
+            throw new IllegalArgumentException("compression level must be -1 or 0-9: " + level);
+        }
     }
 
     /** The buffer holding the last result. */

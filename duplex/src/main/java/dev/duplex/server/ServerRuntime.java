@@ -53,7 +53,7 @@ final class ServerRuntime implements ServerCallbacks {
         started = true;
         WebSocketServer.Builder c = config;
         SecureRandom random = new SecureRandom();
-        ConnectionConfig cc = new ConnectionConfig(c.limits, random::nextInt, c.deflate ? c.compressionThreshold : 0,
+        ConnectionConfig cc = new ConnectionConfig(c.limits, random::nextInt, c.deflate ? c.compressionThreshold : 0, c.compressionLevel,
                 c.handshakeTimeout, c.closeTimeout, c.idleTimeout, c.pingInterval, c.pongTimeout,
                 c.maxBufferedBytes, Math.min(c.maxBufferedBytes, 4L << 20), 1L << 20,
                 c.virtualThreadHandlers ? Dispatch.virtualThread() : null, 64, 16);

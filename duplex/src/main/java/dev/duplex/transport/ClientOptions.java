@@ -39,6 +39,7 @@ public final class ClientOptions {
     final Duration pongTimeout;
     final boolean offerDeflate;
     final int compressionThreshold;
+    final int compressionLevel;
     final Limits limits;
     final long maxBufferedBytes;
     final Executor eventExecutor;
@@ -68,6 +69,7 @@ public final class ClientOptions {
         this.pongTimeout = b.pongTimeout;
         this.offerDeflate = b.offerDeflate;
         this.compressionThreshold = b.compressionThreshold;
+        this.compressionLevel = b.compressionLevel;
         this.limits = b.limits;
         this.maxBufferedBytes = b.maxBufferedBytes;
         this.eventExecutor = b.eventExecutor;
@@ -105,6 +107,7 @@ public final class ClientOptions {
         private Duration pongTimeout = Duration.ofSeconds(30);
         private boolean offerDeflate = true;
         private int compressionThreshold = 0;
+        private int compressionLevel = java.util.zip.Deflater.DEFAULT_COMPRESSION;
         private Limits limits = Limits.DEFAULTS.withMaxMessageSize(64L << 20).withMaxFrameSize(64L << 20);
         private long maxBufferedBytes = 64L << 20;
         private Executor eventExecutor;
@@ -163,6 +166,12 @@ public final class ClientOptions {
 
         /** Messages shorter than this many bytes are sent uncompressed; default 0. */
         public Builder compressionThreshold(int bytes) { this.compressionThreshold = bytes; return this; }
+        /** zlib level for what this client compresses: -1 (zlib's default, 6) or 0-9. */
+        public Builder compressionLevel(int level) {
+            dev.duplex.protocol.MessageDeflater.checkLevel(level);
+            this.compressionLevel = level;
+            return this;
+        }
 
         /** Limits on what the server may send; default 64 MiB messages and frames. */
         public Builder limits(Limits limits) { this.limits = Objects.requireNonNull(limits); return this; }

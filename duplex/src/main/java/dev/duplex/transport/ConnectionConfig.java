@@ -10,9 +10,10 @@ import java.util.concurrent.Executor;
  * Per-connection settings shared by client and server connections. Durations of zero disable the
  * timer they configure.
  *
+ * @param compressionLevel zlib level for permessage-deflate output (-1 = zlib's default)
  * @param eventExecutor null to call listeners on the loop, else the executor they run on (serialised)
  */
-public record ConnectionConfig(Limits limits, MaskSource masks, int compressionThreshold,
+public record ConnectionConfig(Limits limits, MaskSource masks, int compressionThreshold, int compressionLevel,
                                Duration handshakeTimeout, Duration closeTimeout, Duration idleTimeout,
                                Duration pingInterval, Duration pongTimeout, long maxBufferedBytes,
                                long writeHighWater, long writeLowWater,

@@ -163,7 +163,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     // Starting: client
 
     static SocketConnection connect(EventLoop loop, ClientOptions o, ChannelListener listener) {
-        ConnectionConfig config = new ConnectionConfig(o.limits, o.masks, o.compressionThreshold,
+        ConnectionConfig config = new ConnectionConfig(o.limits, o.masks, o.compressionThreshold, o.compressionLevel,
                 o.handshakeTimeout, o.closeTimeout, java.time.Duration.ZERO, o.pingInterval, o.pongTimeout,
                 o.maxBufferedBytes, Math.max(1 << 20, o.maxBufferedBytes / 4), 1 << 18,
                 o.eventExecutor, o.eventHighWater, o.eventLowWater);
@@ -608,7 +608,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
 
     private void open(String subprotocol, String ext, dev.duplex.protocol.DeflateParameters deflate,
                       ChannelListener l, OpenInfo info) {
-        conn = new Connection(role, config.limits(), config.masks(), deflate, config.compressionThreshold());
+        conn = new Connection(role, config.limits(), config.masks(), deflate, config.compressionThreshold(),
+                config.compressionLevel());
         if (dispatchQueue != null) {
             // listeners on another thread may still be answering earlier messages (dispatcherIdle)
             conn.holdCloseUntilPolled();

@@ -334,4 +334,51 @@ class DeflateTest {
             assertThat(s.deflaterReleased() && s.inflaterReleased()).isTrue();
         }
     }
+
+    @Nested
+    class CompressionLevel {
+
+        @org.junit.jupiter.params.ParameterizedTest(name = "level {0}")
+        @org.junit.jupiter.params.provider.ValueSource(ints = {-1, 0, 1, 6, 9})
+        void everyLevelRoundTripsBothWays(int level) {
+            byte[] text = "permessage-deflate at every zlib level. ".repeat(500).getBytes(StandardCharsets.US_ASCII);
+            Connection client = new Connection(Role.CLIENT, Limits.DEFAULTS, MaskSource.fixed(0x0badf00d), DEFAULT, 0, level);
+            Connection server = new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT, 0, level);
+            client.sendBinary(java.nio.ByteBuffer.wrap(text));
+            server.receive(Recorder.outboundBytes(client));
+            server.sendBinary(((ProtocolEvent.BinaryMessage) server.pollEvent()).data());
+            java.nio.ByteBuffer wire = Recorder.outboundBytes(server);
+            if (level == 0) {
+                // stored blocks: no smaller than the message
+                assertThat(wire.remaining()).isGreaterThan(text.length);
+            } else {
+                assertThat(wire.remaining()).isLessThan(text.length / 10);
+            }
+            client.receive(wire);
+            assertThat(((ProtocolEvent.BinaryMessage) client.pollEvent()).data()).isEqualTo(java.nio.ByteBuffer.wrap(text));
+        }
+
+        @Test
+        void theLevelChangesTheOutput() {
+            byte[] text = FrameEncoderTest.pattern(20_000);
+            MessageDeflater fast = new MessageDeflater(DEFAULT, Role.SERVER, 1);
+            MessageDeflater best = new MessageDeflater(DEFAULT, Role.SERVER, 9);
+            byte[] a = java.util.Arrays.copyOf(fast.output(), fast.compress(text, 0, text.length));
+            byte[] b = java.util.Arrays.copyOf(best.output(), best.compress(text, 0, text.length));
+            assertThat(a).isNotEqualTo(b);
+            fast.release();
+            best.release();
+        }
+
+        @org.junit.jupiter.params.ParameterizedTest(name = "level {0}")
+        @org.junit.jupiter.params.provider.ValueSource(ints = {-2, 10, Integer.MIN_VALUE})
+        void outOfRangeLevelsAreRefused(int level) {
+            assertThatThrownBy(() -> new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT, 0, level))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compression level");
+            assertThatThrownBy(() -> dev.duplex.server.WebSocketServer.builder().compressionLevel(level))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> dev.duplex.WebSocketOptions.builder().compressionLevel(level))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }
