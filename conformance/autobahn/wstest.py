@@ -7,10 +7,18 @@ Run it from a folder that holds no autobahntestsuite/ directory of its own.
 """
 import sys
 
+import socket_speedups  # noqa: F401 (Jython's socket send/recv without per-call repr of the payload)
 import compression_cases  # noqa: F401 (registers sections 12 and 13)
 import autobahn.utf8validator
 import autobahn.xormasker
 from autobahntestsuite import wstest
+import zlib
+
+# The fuzzer's own permessage-deflate (autobahn.compress_deflate) compresses at
+# zlib.Z_DEFAULT_COMPRESSION. Level 1 produces the same format (any level's output is valid DEFLATE
+# for the peer) about five times faster for text under Jython's java.util.zip, which is what keeps
+# the 1000-message cases of sections 12 and 13 to seconds each. See docs/conformance.md.
+zlib.Z_DEFAULT_COMPRESSION = 1
 
 # autobahn falls back to per-byte Python loops without a word when wsaccel does not import
 for accelerated, module in ((autobahn.xormasker.createXorMasker, "wsaccel.xormask"),

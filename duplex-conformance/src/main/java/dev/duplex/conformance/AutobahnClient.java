@@ -32,6 +32,7 @@ public final class AutobahnClient {
         return WebSocketOptions.builder()
                 .limits(ConformanceConfig.LIMITS)
                 .maxBufferedAmount(ConformanceConfig.MAX_BUFFERED_BYTES)
+                .compressionLevel(ConformanceConfig.COMPRESSION_LEVEL)
                 .build();
     }
 

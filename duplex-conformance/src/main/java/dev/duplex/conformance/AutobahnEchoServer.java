@@ -21,6 +21,7 @@ public final class AutobahnEchoServer {
                 .limits(ConformanceConfig.LIMITS)
                 .maxBufferedBytes(ConformanceConfig.MAX_BUFFERED_BYTES)
                 .permessageDeflate(true)
+                .compressionLevel(ConformanceConfig.COMPRESSION_LEVEL)
                 .build()
                 .start();
     }

@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+"""Takes the per-call debug formatting out of Jython's socket send and recv.
+
+Jython 2.7.2's `_socket` builds a debug message for every send and recv with
+"<<<{!r:.20}>>>".format(data): the whole payload is repr()-escaped and only then cut to 20
+characters, whether or not debug logging is on. For the big-message cases of sections 9, 12 and
+13 (up to 128 KiB a message, 1000 messages a case) that escaping is more than half of the fuzzer's
+time (JFR on the Jython JVM: 49 % in PyString.encode_UnicodeEscape under _socket send/recv).
+
+This module replaces send/sendall and recv of the stream socket class with versions that do the
+same socket work without building those strings, and reads received bytes into a str without a
+per-byte Python loop. Datagram sockets keep the original methods. Import it before the fuzzer
+opens any socket.
+"""
+
+import errno
+
+import jarray
+
+import _socket
+from org.python.core import Py
+from org.python.core.util import StringUtil
+
+try:
+    from org.python.netty.buffer import Unpooled  # the shaded Netty inside jython-standalone
+except ImportError:
+    from io.netty.buffer import Unpooled
+
+_real = _socket._realsocket
+_original_send = _real.send
+_original_recv = _real.recv
+
+
+def _stream_send(self, data, flags=0):
+    """Queues as much of data as the channel takes before it turns unwritable; returns the count."""
+    self._verify_channel()
+    if self.socket_type == _socket.DATAGRAM_SOCKET:
+        return _original_send(self, data, flags)
+    if isinstance(data, memoryview):
+        data = data.tobytes()
+    data = str(data)
+    if not self._can_write:
+        raise _socket.error(errno.ENOTCONN, "Socket not connected")
+    n = len(data)
+    writable = self.channel.bytesBeforeUnwritable()
+    if writable < n:
+        data = data[:writable]
+        n = writable
+    future = self.channel.writeAndFlush(Unpooled.wrappedBuffer(StringUtil.toBytes(data)))
+    self._handle_channel_future(future, "send")
+    return n
+
+
+def _take_incoming(self, reason):
+    """The next inbound buffer (or the peer-closed marker), honouring the socket's timeout."""
+    if self.incoming_head is None:
+        if self.timeout is None:
+            if self.peer_closed:
+                return None
+            self.incoming_head = self.incoming.take()
+        elif self.timeout:
+            if self.peer_closed:
+                return None
+            self.incoming_head = self._handle_timeout(self.incoming.poll, reason)
+        else:
+            self.incoming_head = self.incoming.poll()
+            if self.incoming_head is None:
+                raise _socket.error(errno.EAGAIN, "Resource temporarily unavailable")
+    head = self.incoming_head
+    if head is _socket._PEER_CLOSED:
+        self.incoming_head = None
+        self.peer_closed = True
+    return head
+
+
+def _stream_recv_impl(self, bufsize):
+    self._verify_channel()
+    head = _take_incoming(self, "recv")
+    if head is None:
+        return None
+    if head is _socket._PEER_CLOSED:
+        return ""
+    count = min(head.readableBytes(), bufsize)
+    chunk = _read_str(head, count)
+    if head.readableBytes() == 0:
+        head.release()  # back to Netty's pool
+        self.incoming_head = None
+    return chunk
+
+
+def _read_str(buf, count):
+    """count bytes read from a Netty ByteBuf, as a Python str (bytes), without a Python loop."""
+    raw = jarray.zeros(count, "b")
+    buf.readBytes(raw)
+    return Py.newString(StringUtil.fromBytes(raw))
+
+
+_stream_recv_checked = _socket.raises_java_exception(_stream_recv_impl)
+
+
+def _stream_recv(self, bufsize, flags=0):
+    if self.socket_type == _socket.DATAGRAM_SOCKET:
+        return _original_recv(self, bufsize, flags)
+    self._datagram_connect()
+    return _stream_recv_checked(self, bufsize)
+
+
+def install():
+    """Idempotent."""
+    if getattr(_real, "_duplex_speedups", False):
+        return
+    checked_send = _socket.raises_java_exception(_stream_send)
+    _real.send = checked_send
+    _real.sendall = checked_send
+    _real.recv = _stream_recv
+    _real._duplex_speedups = True
+
+
+install()
