@@ -57,8 +57,9 @@ public final class Connection {
     private final MessageInflater inflater;
     private final int compressionThreshold;
 
-    private final ArrayDeque<ProtocolEvent> events = new ArrayDeque<>();
-    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
+    // Small to start (a server holds one connection per idle socket); they grow once if needed.
+    private final ArrayDeque<ProtocolEvent> events = new ArrayDeque<>(3);
+    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(3);
 
     private State state = State.OPEN;
     private boolean closeSent;
@@ -86,8 +87,9 @@ public final class Connection {
     private final Utf8Validator utf8 = new Utf8Validator();
     private byte[] compressedChunk;
 
-    // The control frame being read (RFC 6455 5.5: at most 125 bytes, may arrive between fragments).
-    private final byte[] control = new byte[CONTROL_MAX];
+    // The control frame being read (RFC 6455 5.5: at most 125 bytes, may arrive between fragments);
+    // made for the first control frame.
+    private byte[] control;
     private int controlLength;
 
     /**
@@ -201,6 +203,9 @@ public final class Connection {
         long len = decoder.length();
         if (op.isControl()) {
             controlLength = 0;
+            if (control == null) {
+                control = new byte[CONTROL_MAX];
+            }
             return;
         }
         if (op == Opcode.CONTINUATION) {

@@ -1,5 +1,7 @@
 package dev.duplex.server;
 
+import dev.duplex.protocol.Headers;
+
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -16,26 +18,62 @@ import java.util.Map;
  */
 public final class ServerRequest {
 
+    /** Separates names and values in {@link #fields}; never part of a field (RFC 9110 5.5 forbids LF). */
+    private static final char SEP = '\n';
+
     private final String method;
     private final String target;
-    private final Map<String, List<String>> headers;
+    /**
+     * The header fields, compact: {@code name SEP value SEP} per field in arrival order, names in
+     * lower case. A server holds the upgrade request of every open WebSocket, so this keeps one
+     * string instead of a map of lists of strings; {@link #headers()} builds the map on demand.
+     */
+    private final String fields;
     private final InetSocketAddress remoteAddress;
     private final Map<String, String> pathParams;
 
+    ServerRequest(String method, String target, Headers headers, InetSocketAddress remoteAddress) {
+        this(method, target, flatten(headers), remoteAddress, Map.of());
+    }
+
+    /** From a map of header names to values (names in any case; values in order). */
     ServerRequest(String method, String target, Map<String, List<String>> headers,
                   InetSocketAddress remoteAddress, Map<String, String> pathParams) {
-        this.method = method;
+        this(method, target, flatten(headers), remoteAddress, Map.copyOf(pathParams));
+    }
+
+    private ServerRequest(String method, String target, String fields, InetSocketAddress remoteAddress,
+                          Map<String, String> pathParams) {
+        this.method = "GET".equals(method) ? "GET" : method; // one shared string for the usual method
         this.target = target;
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        headers.forEach((k, v) -> h.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).addAll(v));
-        h.replaceAll((k, v) -> List.copyOf(v));
-        this.headers = Collections.unmodifiableMap(h);
+        this.fields = fields;
         this.remoteAddress = remoteAddress;
-        this.pathParams = Map.copyOf(pathParams);
+        this.pathParams = pathParams;
     }
 
     ServerRequest withPathParams(Map<String, String> params) {
-        return new ServerRequest(method, target, headers, remoteAddress, params);
+        return new ServerRequest(method, target, fields, remoteAddress, Map.copyOf(params));
+    }
+
+    private static String flatten(Headers headers) {
+        StringBuilder sb = new StringBuilder(headers.size() * 32);
+        for (Headers.Field f : headers) {
+            append(sb, f.name(), f.value());
+        }
+        return sb.toString();
+    }
+
+    private static String flatten(Map<String, List<String>> headers) {
+        StringBuilder sb = new StringBuilder();
+        headers.forEach((name, values) -> values.forEach(v -> append(sb, name, v)));
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, String name, String value) {
+        if (name.indexOf(SEP) >= 0 || value.indexOf(SEP) >= 0) {
+            throw new IllegalArgumentException("header field contains a line feed");
+        }
+        sb.append(name.toLowerCase(Locale.ROOT)).append(SEP).append(value).append(SEP);
     }
 
     /** The method, e.g. {@code GET}. */
@@ -83,19 +121,64 @@ public final class ServerRequest {
 
     /** The first value of header {@code name} (case-insensitive), or null. */
     public String header(String name) {
-        List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
-        return v == null || v.isEmpty() ? null : v.get(0);
+        int at = find(name, 0);
+        return at < 0 ? null : valueAt(at);
     }
 
-    /** All headers: lower-case names, values in arrival order. */
+    /**
+     * All headers: lower-case names in order of first arrival, each with its values in arrival
+     * order. Unmodifiable; built on each call.
+     */
     public Map<String, List<String>> headers() {
-        return headers;
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (int at = 0; at < fields.length(); ) {
+            int sep = fields.indexOf(SEP, at);
+            int end = fields.indexOf(SEP, sep + 1);
+            m.computeIfAbsent(fields.substring(at, sep), k -> new ArrayList<>(2))
+                    .add(fields.substring(sep + 1, end));
+            at = end + 1;
+        }
+        m.replaceAll((k, v) -> List.copyOf(v));
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** The values of every header called {@code name} (case-insensitive), in arrival order. */
+    private List<String> values(String name) {
+        List<String> out = new ArrayList<>(2);
+        for (int at = find(name, 0); at >= 0; at = find(name, next(at))) {
+            out.add(valueAt(at));
+        }
+        return out;
+    }
+
+    /** The offset of the first field called {@code name} at or after {@code from}, or -1. */
+    private int find(String name, int from) {
+        int n = name.length();
+        for (int at = from; at < fields.length(); ) {
+            int sep = fields.indexOf(SEP, at);
+            if (sep - at == n && fields.regionMatches(true, at, name, 0, n)) {
+                return at;
+            }
+            at = next(at);
+        }
+        return -1;
+    }
+
+    /** The offset of the field after the one whose name starts at {@code at}. */
+    private int next(int at) {
+        return fields.indexOf(SEP, fields.indexOf(SEP, at) + 1) + 1;
+    }
+
+    /** The value of the field whose name starts at {@code at}. */
+    private String valueAt(int at) {
+        int sep = fields.indexOf(SEP, at);
+        return fields.substring(sep + 1, fields.indexOf(SEP, sep + 1));
     }
 
     /** Cookies from the {@code Cookie} headers (RFC 6265 5.4), first value per name. */
     public Map<String, String> cookies() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String line : headers.getOrDefault("cookie", List.of())) {
+        for (String line : values("cookie")) {
             for (String part : line.split(";")) {
                 int eq = part.indexOf('=');
                 if (eq > 0) {

@@ -22,8 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +34,8 @@ final class ServerRuntime implements ServerCallbacks {
     private final WebSocketServer.Builder config;
     private final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
     private final Collection<ServerWebSocket> openView = Collections.unmodifiableSet(open);
+    /** One instance for every socket's listener (a method reference per socket would be an object each). */
+    private final java.util.function.Consumer<ServerWebSocket> removeFromOpen = open::remove;
     private EventLoopGroup group;
     private Acceptor acceptor;
     private volatile InetSocketAddress address;
@@ -111,8 +111,8 @@ final class ServerRuntime implements ServerCallbacks {
 
     @Override
     public void onRequest(HttpRequest request, ServerExchange exchange) {
-        ServerRequest req = new ServerRequest(request.method(), request.target(),
-                toMap(request.headers()), exchange.remoteAddress(), Map.of());
+        ServerRequest req = new ServerRequest(request.method(), request.target(), request.headers(),
+                exchange.remoteAddress());
         if (ServerHandshake.isUpgradeRequest(request)) {
             upgrade(request, req, exchange);
         } else {
@@ -182,7 +182,7 @@ final class ServerRuntime implements ServerCallbacks {
         }
         ServerWebSocket ws = new ServerWebSocket(exchange.channel(), req, route.handler(), decision.attachment);
         open.add(ws);
-        exchange.upgrade(accepted, ws.new Listener(open::remove));
+        exchange.upgrade(accepted, ws.new Listener(removeFromOpen));
     }
 
     private void serveHttp(HttpRequest request, ServerRequest req, ServerExchange exchange) {
@@ -250,13 +250,5 @@ final class ServerRuntime implements ServerCallbacks {
         h.set("Content-Length", Integer.toString(body.length));
         h.set("Cache-Control", "no-cache");
         return new HttpResponse(status, HttpResponse.reasonPhrase(status), h.build(), body);
-    }
-
-    private static Map<String, List<String>> toMap(Headers headers) {
-        Map<String, List<String>> m = new LinkedHashMap<>();
-        for (Headers.Field f : headers) {
-            m.computeIfAbsent(f.name(), k -> new java.util.ArrayList<>()).add(f.value());
-        }
-        return m;
     }
 }

@@ -21,6 +21,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -34,9 +36,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Binds a {@link SocketChannel}, an optional {@link TlsSession} and, once the opening handshake is
@@ -73,18 +72,45 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private volatile String extensions = "";
     private volatile InetSocketAddress remote;
     private volatile InetSocketAddress local;
-    private final AtomicLong buffered = new AtomicLong();
-    private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean commandsScheduled = new AtomicBoolean();
+    // A server keeps one of these per open connection, mostly idle: the atomics are plain fields
+    // updated through the VarHandles below (not an Atomic* object each), the command queue is made
+    // by the first send from another thread, and the loop tasks by their first use.
+    /** Application bytes accepted by send and not yet written (bufferedAmount); see BUFFERED. */
+    private volatile long buffered;
+    /** Sends posted from other threads; null until the first. See {@link #commandQueue()}. */
+    private volatile ConcurrentLinkedQueue<Command> commands;
+    private volatile boolean commandsScheduled;
     private final ConcurrentLinkedQueue<Object> dispatchQueue;
-    private final AtomicInteger undelivered = new AtomicInteger();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile int undelivered;
+    private volatile boolean draining;
     /** Set while a held close waits for the dispatcher to handle the events before it. */
-    private final AtomicBoolean heldForDispatch = new AtomicBoolean();
+    private volatile boolean heldForDispatch;
     /** Loop-confined: the barrier after a held close has passed the executor. */
     private boolean heldReleased;
-    private final Runnable drainTask = this::drainDispatchQueue;
-    private final Runnable runCommandsTask = this::runCommands;
+    /** Created on first use; a benign race may create two equal ones. */
+    private Runnable drainTask;
+    private Runnable runCommandsTask;
+
+    private static final VarHandle BUFFERED;
+    private static final VarHandle COMMANDS;
+    private static final VarHandle COMMANDS_SCHEDULED;
+    private static final VarHandle UNDELIVERED;
+    private static final VarHandle DRAINING;
+    private static final VarHandle HELD_FOR_DISPATCH;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            BUFFERED = l.findVarHandle(SocketConnection.class, "buffered", long.class);
+            COMMANDS = l.findVarHandle(SocketConnection.class, "commands", ConcurrentLinkedQueue.class);
+            COMMANDS_SCHEDULED = l.findVarHandle(SocketConnection.class, "commandsScheduled", boolean.class);
+            UNDELIVERED = l.findVarHandle(SocketConnection.class, "undelivered", int.class);
+            DRAINING = l.findVarHandle(SocketConnection.class, "draining", boolean.class);
+            HELD_FOR_DISPATCH = l.findVarHandle(SocketConnection.class, "heldForDispatch", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     // Loop-confined state
     private SocketChannel channel;
@@ -628,8 +654,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         readSincePing = false;
         scheduleKeepAlive();
         deliver(info);
-        if (!commands.isEmpty()) {
-            loop.execute(runCommandsTask);
+        if (hasCommands()) {
+            loop.execute(runCommandsTask());
         }
     }
 
@@ -687,7 +713,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         if (last != null) {
             queue.add(last, credit);
         } else if (credit != 0) {
-            buffered.addAndGet(-credit);
+            addBuffered(-credit);
         }
         if (queue.bytes() > config.maxBufferedBytes() && conn.state() != State.CLOSED) {
             // WHATWG "flag the WebSocket as full": fail rather than buffer without bound.
@@ -800,7 +826,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
 
     private void release(long credit) {
         if (credit != 0) {
-            buffered.addAndGet(-credit);
+            addBuffered(-credit);
         }
     }
 
@@ -836,12 +862,16 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             callListener(event);
             return;
         }
-        undelivered.incrementAndGet();
+        int ignored = (int) UNDELIVERED.getAndAdd(this, 1);
         dispatchQueue.add(event);
-        if (draining.compareAndSet(false, true)) {
-            config.eventExecutor().execute(drainTask);
+        if (DRAINING.compareAndSet(this, false, true)) {
+            Runnable t = drainTask;
+            if (t == null) {
+                drainTask = t = this::drainDispatchQueue;
+            }
+            config.eventExecutor().execute(t);
         }
-        if (undelivered.get() > config.eventHighWater()) {
+        if (undelivered > config.eventHighWater()) {
             pauseReading(PAUSE_EVENTS);
         }
     }
@@ -856,8 +886,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         if (heldReleased) {
             return true;
         }
-        heldForDispatch.set(true);
-        if (undelivered.get() == 0 && heldForDispatch.compareAndSet(true, false)) {
+        heldForDispatch = true;
+        if (undelivered == 0 && HELD_FOR_DISPATCH.compareAndSet(this, true, false)) {
             postDispatchBarrier();
         }
         return false;
@@ -878,20 +908,20 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             Object e;
             while ((e = dispatchQueue.poll()) != null) {
                 callListener(e);
-                int left = undelivered.decrementAndGet();
-                if (left == 0 && heldForDispatch.compareAndSet(true, false)) {
+                int left = (int) UNDELIVERED.getAndAdd(this, -1) - 1;
+                if (left == 0 && HELD_FOR_DISPATCH.compareAndSet(this, true, false)) {
                     postDispatchBarrier();
                 }
                 if (left == config.eventLowWater()) {
                     loop.execute(() -> {
-                        if (undelivered.get() <= config.eventLowWater()) {
+                        if (undelivered <= config.eventLowWater()) {
                             resumeReading(PAUSE_EVENTS);
                         }
                     });
                 }
             }
-            draining.set(false);
-            if (dispatchQueue.isEmpty() || !draining.compareAndSet(false, true)) {
+            draining = false;
+            if (dispatchQueue.isEmpty() || !DRAINING.compareAndSet(this, false, true)) {
                 return;
             }
         }
@@ -1039,8 +1069,9 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             TransportMetrics.TLS_SESSIONS.decrementAndGet();
         }
         release(queue.clear());
+        ConcurrentLinkedQueue<Command> q = commands;
         Command c;
-        while ((c = commands.poll()) != null) {
+        while (q != null && (c = q.poll()) != null) {
             release(c.credit);
         }
         if (conn != null) {
@@ -1089,7 +1120,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
 
     @Override
     public long bufferedAmount() {
-        return buffered.get();
+        return buffered;
     }
 
     @Override
@@ -1205,27 +1236,63 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         if (readyState != State.OPEN) {
             return false;
         }
-        buffered.addAndGet(credit);
-        if (loop.inEventLoop() && commands.isEmpty()) {
+        addBuffered(credit);
+        if (loop.inEventLoop() && !hasCommands()) {
             execute(kind, payload, credit);
             if (!inBatch) {
                 flush();
             }
         } else {
-            commands.add(new Command(kind, payload, credit));
-            if (commandsScheduled.compareAndSet(false, true)) {
-                loop.execute(runCommandsTask);
+            commandQueue().add(new Command(kind, payload, credit));
+            if (COMMANDS_SCHEDULED.compareAndSet(this, false, true)) {
+                loop.execute(runCommandsTask());
             }
         }
         return true;
     }
 
+    /** Any thread. */
+    private void addBuffered(long delta) {
+        long ignored = (long) BUFFERED.getAndAdd(this, delta);
+    }
+
+    /** Any thread: the queue of sends posted from other threads, made by the first of them. */
+    @SuppressWarnings("unchecked")
+    private ConcurrentLinkedQueue<Command> commandQueue() {
+        ConcurrentLinkedQueue<Command> q = commands;
+        if (q == null) {
+            ConcurrentLinkedQueue<Command> fresh = new ConcurrentLinkedQueue<>();
+            q = (ConcurrentLinkedQueue<Command>) COMMANDS.compareAndExchange(this, null, fresh);
+            if (q == null) {
+                q = fresh;
+            }
+        }
+        return q;
+    }
+
+    private boolean hasCommands() {
+        ConcurrentLinkedQueue<Command> q = commands;
+        return q != null && !q.isEmpty();
+    }
+
+    private Runnable runCommandsTask() {
+        Runnable t = runCommandsTask;
+        if (t == null) {
+            runCommandsTask = t = this::runCommands;
+        }
+        return t;
+    }
+
     private void runCommands() {
-        commandsScheduled.set(false);
+        commandsScheduled = false;
+        ConcurrentLinkedQueue<Command> q = commands;
+        if (q == null) {
+            return;
+        }
         if (conn == null) {
             if (phase == Phase.CLOSED) {
                 Command c;
-                while ((c = commands.poll()) != null) {
+                while ((c = q.poll()) != null) {
                     release(c.credit);
                 }
             }
@@ -1233,7 +1300,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         Command c;
         boolean any = false;
-        while ((c = commands.poll()) != null) {
+        while ((c = q.poll()) != null) {
             execute(c.kind, c.payload, c.credit);
             any = true;
         }

@@ -3,11 +3,18 @@ package dev.duplex.transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
+import java.util.Arrays;
 
 /**
  * A connection's outbound buffers, in order, written with gathering writes so many small frames
  * leave in one system call. Each buffer may carry a credit (application payload bytes it completes,
  * for {@code bufferedAmount}), released when the buffer has been fully written.
+ *
+ * <p>Memory: a server holds one queue per open connection, most of them idle and empty, so the
+ * arrays are created on the first {@link #add} and start at {@value #FIRST_CAPACITY} slots. The
+ * queued buffers sit in one run {@code [head, head + size)} of the array, which is handed to the
+ * gathering write as it is (no copy into a second array); the run slides back to the start when it
+ * reaches the end with the front half free, else the arrays double.
  *
  * <p>Not thread-safe: confined to the connection's event loop.
  */
@@ -15,14 +22,17 @@ final class WriteQueue {
 
     /** Most buffers handed to one gathering write (the OS takes at most IOV_MAX, usually 1024). */
     private static final int BATCH = 64;
+    /** Slots of the arrays created by the first {@link #add}. */
+    static final int FIRST_CAPACITY = 4;
+    private static final ByteBuffer[] NO_BUFFERS = {};
+    private static final long[] NO_CREDITS = {};
 
-    private ByteBuffer[] buffers = new ByteBuffer[16];
-    private long[] credits = new long[16];
+    private ByteBuffer[] buffers = NO_BUFFERS;
+    private long[] credits = NO_CREDITS;
     private int head;
     private int size;
     private long bytes;
-    private ByteBuffer[] scratch;
-    /** The scratch buffer whose limit {@link #capWrite} lowered for one write, or -1, and its limit. */
+    /** The buffer whose limit {@link #capWrite} lowered for one write, or -1, and its limit. */
     private int cappedIndex = -1;
     private int cappedLimit;
 
@@ -30,10 +40,10 @@ final class WriteQueue {
     private static final int MAX_WRITE = 512 * 1024;
 
     void add(ByteBuffer buffer, long credit) {
-        if (size == buffers.length) {
-            grow();
+        if (head + size == buffers.length) {
+            makeRoom();
         }
-        int i = (head + size) & (buffers.length - 1);
+        int i = head + size;
         buffers[i] = buffer;
         credits[i] = credit;
         size++;
@@ -49,6 +59,11 @@ final class WriteQueue {
         return bytes;
     }
 
+    /** Slots of the arrays (0 until the first buffer is added). */
+    int capacity() {
+        return buffers.length;
+    }
+
     /**
      * Writes as much as the channel takes.
      *
@@ -57,18 +72,16 @@ final class WriteQueue {
     long writeTo(GatheringByteChannel channel) throws IOException {
         long released = 0;
         while (size > 0) {
-            int filled = fillScratch();
-            int n = capWrite(filled);
+            int n = capWrite(Math.min(size, BATCH));
             long before = remaining(n);
             long w;
             try {
-                w = n == 1 ? channel.write(scratch[0]) : channel.write(scratch, 0, n);
+                w = n == 1 ? channel.write(buffers[head]) : channel.write(buffers, head, n);
             } finally {
                 restoreLimit();
             }
             bytes -= w;
             released += removeCompleted();
-            clearScratch(filled);
             if (w < before) {
                 break; // the socket's send buffer is full
             }
@@ -84,11 +97,9 @@ final class WriteQueue {
     long wrapTo(TlsSession tls, int maxNetBytes) throws IOException {
         long released = 0;
         while (size > 0 && tls.pendingNetBytes() < maxNetBytes) {
-            int n = fillScratch();
-            long consumed = tls.wrap(scratch, 0, n);
+            long consumed = tls.wrap(buffers, head, Math.min(size, BATCH));
             bytes -= consumed;
             released += removeCompleted();
-            clearScratch(n);
             if (consumed == 0) {
                 break;
             }
@@ -99,26 +110,15 @@ final class WriteQueue {
     /** Drops everything; returns the credits of the dropped buffers. */
     long clear() {
         long released = 0;
-        for (int k = 0; k < size; k++) {
-            int i = (head + k) & (buffers.length - 1);
+        for (int i = head; i < head + size; i++) {
             released += credits[i];
             buffers[i] = null;
+            credits[i] = 0;
         }
         head = 0;
         size = 0;
         bytes = 0;
         return released;
-    }
-
-    private int fillScratch() {
-        if (scratch == null) {
-            scratch = new ByteBuffer[BATCH];
-        }
-        int n = Math.min(size, BATCH);
-        for (int k = 0; k < n; k++) {
-            scratch[k] = buffers[(head + k) & (buffers.length - 1)];
-        }
-        return n;
     }
 
     /**
@@ -127,18 +127,18 @@ final class WriteQueue {
      * 16 MiB message written into a 2 MiB socket buffer would be copied again on every partial
      * write. The socket cannot take more than its send buffer anyway.
      *
-     * @return how many of the {@code n} scratch buffers to write
+     * @return how many of the first {@code n} queued buffers to write
      */
     private int capWrite(int n) {
         long total = 0;
         for (int k = 0; k < n; k++) {
-            ByteBuffer b = scratch[k];
+            ByteBuffer b = buffers[head + k];
             long left = MAX_WRITE - total;
             if (left <= 0) {
                 return k;
             }
             if (b.remaining() > left) {
-                cappedIndex = k;
+                cappedIndex = head + k;
                 cappedLimit = b.limit();
                 b.limit(b.position() + (int) left);
                 return k + 1;
@@ -150,21 +150,15 @@ final class WriteQueue {
 
     private void restoreLimit() {
         if (cappedIndex >= 0) {
-            scratch[cappedIndex].limit(cappedLimit);
+            buffers[cappedIndex].limit(cappedLimit);
             cappedIndex = -1;
-        }
-    }
-
-    private void clearScratch(int n) {
-        for (int k = 0; k < n; k++) {
-            scratch[k] = null;
         }
     }
 
     private long remaining(int n) {
         long r = 0;
         for (int k = 0; k < n; k++) {
-            r += scratch[k].remaining();
+            r += buffers[head + k].remaining();
         }
         return r;
     }
@@ -175,7 +169,7 @@ final class WriteQueue {
             released += credits[head];
             buffers[head] = null;
             credits[head] = 0;
-            head = (head + 1) & (buffers.length - 1);
+            head++;
             size--;
         }
         if (size == 0) {
@@ -184,17 +178,23 @@ final class WriteQueue {
         return released;
     }
 
-    private void grow() {
-        int cap = buffers.length * 2;
-        ByteBuffer[] nb = new ByteBuffer[cap];
-        long[] nc = new long[cap];
-        for (int k = 0; k < size; k++) {
-            int i = (head + k) & (buffers.length - 1);
-            nb[k] = buffers[i];
-            nc[k] = credits[i];
+    /** The run reached the end of the arrays: slide it to the start if half is free there, else grow. */
+    private void makeRoom() {
+        int cap = buffers.length;
+        if (head > 0 && head >= cap / 2) {
+            System.arraycopy(buffers, head, buffers, 0, size);
+            System.arraycopy(credits, head, credits, 0, size);
+            Arrays.fill(buffers, size, head + size, null);
+            Arrays.fill(credits, size, head + size, 0);
+        } else {
+            int n = cap == 0 ? FIRST_CAPACITY : cap * 2;
+            ByteBuffer[] nb = new ByteBuffer[n];
+            long[] nc = new long[n];
+            System.arraycopy(buffers, head, nb, 0, size);
+            System.arraycopy(credits, head, nc, 0, size);
+            buffers = nb;
+            credits = nc;
         }
-        buffers = nb;
-        credits = nc;
         head = 0;
     }
 }

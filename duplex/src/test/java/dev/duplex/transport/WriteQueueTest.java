@@ -120,4 +120,42 @@ class WriteQueueTest {
         assertThat(q.clear()).isEqualTo(1000);
         assertThat(q.isEmpty()).isTrue();
     }
+
+    @Test
+    void holdsNoArraysUntilTheFirstBufferAndThenStartsSmall() throws Exception {
+        WriteQueue q = new WriteQueue();
+        assertThat(q.capacity()).isZero();
+        assertThat(q.writeTo(new ThrottledChannel(100))).isZero();
+        assertThat(q.clear()).isZero();
+        q.add(ByteBuffer.wrap(new byte[] {1}), 1);
+        assertThat(q.capacity()).isEqualTo(WriteQueue.FIRST_CAPACITY);
+        ThrottledChannel ch = new ThrottledChannel(100);
+        assertThat(q.writeTo(ch)).isEqualTo(1);
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aQueueThatKeepsDrainingFromTheFrontReusesItsArraysInOrder() throws Exception {
+        WriteQueue q = new WriteQueue();
+        ThrottledChannel ch = new ThrottledChannel(4); // two 2-byte buffers per write
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        long credits = 0;
+        int v = 0;
+        // One buffer always stays behind, so the queue never empties: the run of buffers keeps
+        // reaching the end of the arrays with written slots in front of it, and slides back.
+        for (int round = 0; round < 500; round++) {
+            for (int k = round == 0 ? 0 : 1; k < 3; k++, v++) {
+                byte[] b = {(byte) v, (byte) (v >> 8)};
+                expected.write(b);
+                q.add(ByteBuffer.wrap(b), 1);
+            }
+            credits += q.writeTo(ch);
+            assertThat(q.bytes()).isEqualTo(2);
+        }
+        assertThat(q.capacity()).isEqualTo(WriteQueue.FIRST_CAPACITY);
+        credits += q.writeTo(ch);
+        assertThat(credits).isEqualTo(v);
+        assertThat(q.isEmpty()).isTrue();
+        assertThat(ch.written.toByteArray()).isEqualTo(expected.toByteArray());
+    }
 }

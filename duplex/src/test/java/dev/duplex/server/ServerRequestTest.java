@@ -1,0 +1,73 @@
+package dev.duplex.server;
+
+import dev.duplex.protocol.Headers;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The request kept for every open WebSocket holds its header fields in one compact string. */
+class ServerRequestTest {
+
+    private static final Headers HEADERS = Headers.builder()
+            .add("Host", "example.com")
+            .add("Upgrade", "websocket")
+            .add("Cookie", "a=1; b=\"two\"")
+            .add("X-Trace", "first")
+            .add("cookie", "a=ignored; c=3")
+            .add("x-trace", "second, third")
+            .add("Empty", "")
+            .build();
+
+    private final ServerRequest request = new ServerRequest("GET", "/room?x=1", HEADERS, null);
+
+    @Test
+    void headerLooksUpNamesIgnoringCaseAndReturnsTheFirstValue() {
+        assertThat(request.header("host")).isEqualTo("example.com");
+        assertThat(request.header("HOST")).isEqualTo("example.com");
+        assertThat(request.header("x-TRACE")).isEqualTo("first");
+        assertThat(request.header("Empty")).isEmpty();
+        assertThat(request.header("Hos")).isNull();
+        assertThat(request.header("Hostx")).isNull();
+        assertThat(request.header("example.com")).isNull(); // a value is not a name
+    }
+
+    @Test
+    void headersGroupsValuesUnderLowerCaseNamesInArrivalOrder() {
+        Map<String, List<String>> h = request.headers();
+        assertThat(h.keySet()).containsExactly("host", "upgrade", "cookie", "x-trace", "empty");
+        assertThat(h.get("x-trace")).containsExactly("first", "second, third");
+        assertThat(h.get("cookie")).containsExactly("a=1; b=\"two\"", "a=ignored; c=3");
+        assertThat(h.get("empty")).containsExactly("");
+        assertThatThrownBy(() -> h.put("x", List.of())).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> h.get("host").add("y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void cookiesComeFromEveryCookieHeaderFirstValueWins() {
+        assertThat(request.cookies()).containsExactly(Map.entry("a", "1"), Map.entry("b", "two"), Map.entry("c", "3"));
+    }
+
+    @Test
+    void pathParamsAndTheRequestLineSurviveWithPathParams() {
+        ServerRequest r = request.withPathParams(Map.of("room", "lobby"));
+        assertThat(r.method()).isEqualTo("GET");
+        assertThat(r.path()).isEqualTo("/room");
+        assertThat(r.queryParam("x")).isEqualTo("1");
+        assertThat(r.pathParam("room")).isEqualTo("lobby");
+        assertThat(r.header("Upgrade")).isEqualTo("websocket");
+        assertThat(request.pathParams()).isEmpty();
+    }
+
+    @Test
+    void aRequestWithoutHeadersHasNone() {
+        ServerRequest r = new ServerRequest("HEAD", "/", Headers.EMPTY, null);
+        assertThat(r.method()).isEqualTo("HEAD");
+        assertThat(r.header("host")).isNull();
+        assertThat(r.headers()).isEmpty();
+        assertThat(r.cookies()).isEmpty();
+    }
+}
