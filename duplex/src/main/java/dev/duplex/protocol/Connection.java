@@ -58,8 +58,8 @@ public final class Connection {
     private final int compressionThreshold;
 
     // Small to start (a server holds one connection per idle socket); they grow once if needed.
-    private final ArrayDeque<ProtocolEvent> events = new ArrayDeque<>(3);
-    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(3);
+    private final ArrayDeque<ProtocolEvent> events = new ArrayDeque<>(1);
+    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(1);
 
     private State state = State.OPEN;
     private boolean closeSent;

@@ -22,51 +22,62 @@ public final class ServerRequest {
     private static final char SEP = '\n';
 
     private final String method;
-    private final String target;
     /**
-     * The header fields, compact: {@code name SEP value SEP} per field in arrival order, names in
-     * lower case. A server holds the upgrade request of every open WebSocket, so this keeps one
-     * string instead of a map of lists of strings; {@link #headers()} builds the map on demand.
+     * The request-target and the header fields, compact: {@code target SEP}, then {@code name SEP
+     * value SEP} per field in arrival order, names in lower case. A server holds the upgrade request
+     * of every open WebSocket, so this keeps one string instead of a map of lists of strings;
+     * {@link #headers()} builds the map on demand.
      */
     private final String fields;
     private final InetSocketAddress remoteAddress;
     private final Map<String, String> pathParams;
 
     ServerRequest(String method, String target, Headers headers, InetSocketAddress remoteAddress) {
-        this(method, target, flatten(headers), remoteAddress, Map.of());
+        this(method, flatten(target, headers), remoteAddress, Map.of());
     }
 
     /** From a map of header names to values (names in any case; values in order). */
     ServerRequest(String method, String target, Map<String, List<String>> headers,
                   InetSocketAddress remoteAddress, Map<String, String> pathParams) {
-        this(method, target, flatten(headers), remoteAddress, Map.copyOf(pathParams));
+        this(method, flatten(target, headers), remoteAddress, Map.copyOf(pathParams));
     }
 
-    private ServerRequest(String method, String target, String fields, InetSocketAddress remoteAddress,
+    private ServerRequest(String method, String fields, InetSocketAddress remoteAddress,
                           Map<String, String> pathParams) {
         this.method = "GET".equals(method) ? "GET" : method; // one shared string for the usual method
-        this.target = target;
         this.fields = fields;
         this.remoteAddress = remoteAddress;
         this.pathParams = pathParams;
     }
 
     ServerRequest withPathParams(Map<String, String> params) {
-        return new ServerRequest(method, target, fields, remoteAddress, Map.copyOf(params));
+        return new ServerRequest(method, fields, remoteAddress, Map.copyOf(params));
     }
 
-    private static String flatten(Headers headers) {
-        StringBuilder sb = new StringBuilder(headers.size() * 32);
+    private static String flatten(String target, Headers headers) {
+        StringBuilder sb = start(target, headers.size() * 32);
         for (Headers.Field f : headers) {
             append(sb, f.name(), f.value());
         }
         return sb.toString();
     }
 
-    private static String flatten(Map<String, List<String>> headers) {
-        StringBuilder sb = new StringBuilder();
+    private static String flatten(String target, Map<String, List<String>> headers) {
+        StringBuilder sb = start(target, 256);
         headers.forEach((name, values) -> values.forEach(v -> append(sb, name, v)));
         return sb.toString();
+    }
+
+    private static StringBuilder start(String target, int fieldChars) {
+        if (target.indexOf(SEP) >= 0) {
+            throw new IllegalArgumentException("request target contains a line feed");
+        }
+        return new StringBuilder(target.length() + 1 + fieldChars).append(target).append(SEP);
+    }
+
+    /** Where the header fields start in {@link #fields}. */
+    private int fieldsStart() {
+        return fields.indexOf(SEP) + 1;
     }
 
     private static void append(StringBuilder sb, String name, String value) {
@@ -83,7 +94,7 @@ public final class ServerRequest {
 
     /** The request-target as sent, e.g. {@code /chat/lobby?nick=ann}. */
     public String target() {
-        return target;
+        return fields.substring(0, fields.indexOf(SEP));
     }
 
     /** The decoded path, without the query, e.g. {@code /chat/lobby}. */
@@ -93,6 +104,7 @@ public final class ServerRequest {
     }
 
     String rawPath() {
+        String target = target();
         int q = target.indexOf('?');
         String p = q < 0 ? target : target.substring(0, q);
         return p.isEmpty() ? "/" : p;
@@ -100,6 +112,7 @@ public final class ServerRequest {
 
     /** The raw query string (after {@code ?}), or {@code ""}. */
     public String query() {
+        String target = target();
         int q = target.indexOf('?');
         return q < 0 ? "" : target.substring(q + 1);
     }
@@ -121,7 +134,7 @@ public final class ServerRequest {
 
     /** The first value of header {@code name} (case-insensitive), or null. */
     public String header(String name) {
-        int at = find(name, 0);
+        int at = find(name, fieldsStart());
         return at < 0 ? null : valueAt(at);
     }
 
@@ -131,7 +144,7 @@ public final class ServerRequest {
      */
     public Map<String, List<String>> headers() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        for (int at = 0; at < fields.length(); ) {
+        for (int at = fieldsStart(); at < fields.length(); ) {
             int sep = fields.indexOf(SEP, at);
             int end = fields.indexOf(SEP, sep + 1);
             m.computeIfAbsent(fields.substring(at, sep), k -> new ArrayList<>(2))
@@ -145,7 +158,7 @@ public final class ServerRequest {
     /** The values of every header called {@code name} (case-insensitive), in arrival order. */
     private List<String> values(String name) {
         List<String> out = new ArrayList<>(2);
-        for (int at = find(name, 0); at >= 0; at = find(name, next(at))) {
+        for (int at = find(name, fieldsStart()); at >= 0; at = find(name, next(at))) {
             out.add(valueAt(at));
         }
         return out;
@@ -210,6 +223,6 @@ public final class ServerRequest {
 
     @Override
     public String toString() {
-        return method + " " + target;
+        return method + " " + target();
     }
 }

@@ -36,6 +36,8 @@ public final class ServerWebSocket {
     private volatile Consumer<Message> onmessage;
     private volatile Consumer<CloseEvent> onclose;
     private volatile Consumer<Throwable> onerror;
+    /** Set by the {@link Listener}: told once when the socket closes. */
+    private Consumer<ServerWebSocket> onEnd;
 
     ServerWebSocket(WsChannel channel, ServerRequest request, WebSocketHandler handler, Object attachment) {
         this.channel = channel;
@@ -176,10 +178,10 @@ public final class ServerWebSocket {
 
     /** Turns transport callbacks into handler calls. */
     final class Listener implements ChannelListener {
-        private final Consumer<ServerWebSocket> onEnd;
 
+        /** @param onEnd told when the socket closes (kept by the socket: it has room for it, this has not) */
         Listener(Consumer<ServerWebSocket> onEnd) {
-            this.onEnd = onEnd;
+            ServerWebSocket.this.onEnd = onEnd;
         }
 
         @Override

@@ -532,6 +532,14 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     public void upgrade(ServerHandshake.Accepted accepted, ChannelListener l) {
         checkAnswer();
         queue.add(ByteBuffer.wrap(accepted.response().toBytes()), 0);
+        if (inBatch && tls == null) {
+            // The 101 usually leaves at once; then the queue gives its arrays back, as most
+            // WebSockets of a busy server sit idle after the upgrade (the first send makes new ones).
+            writeOut();
+            if (queue.isEmpty()) {
+                queue.trim();
+            }
+        }
         open(accepted.subprotocol(), accepted.extensions(), accepted.deflate(), l,
                 new OpenInfo(accepted.subprotocol(), accepted.extensions(), 101,
                         HeaderMaps.toMap(accepted.response().headers())));

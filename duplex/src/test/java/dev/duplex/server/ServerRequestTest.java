@@ -33,6 +33,7 @@ class ServerRequestTest {
         assertThat(request.header("Hos")).isNull();
         assertThat(request.header("Hostx")).isNull();
         assertThat(request.header("example.com")).isNull(); // a value is not a name
+        assertThat(request.header("/room?x=1")).isNull();   // nor is the target
     }
 
     @Test
@@ -55,6 +56,8 @@ class ServerRequestTest {
     void pathParamsAndTheRequestLineSurviveWithPathParams() {
         ServerRequest r = request.withPathParams(Map.of("room", "lobby"));
         assertThat(r.method()).isEqualTo("GET");
+        assertThat(r.target()).isEqualTo("/room?x=1");
+        assertThat(r.toString()).isEqualTo("GET /room?x=1");
         assertThat(r.path()).isEqualTo("/room");
         assertThat(r.queryParam("x")).isEqualTo("1");
         assertThat(r.pathParam("room")).isEqualTo("lobby");
