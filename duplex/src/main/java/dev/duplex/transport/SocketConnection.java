@@ -535,7 +535,11 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         if (inBatch && tls == null) {
             // The 101 usually leaves at once; then the queue gives its arrays back, as most
             // WebSockets of a busy server sit idle after the upgrade (the first send makes new ones).
-            writeOut();
+            try {
+                release(queue.writeTo(channel));
+            } catch (IOException e) {
+                // still queued: the flush after this batch meets the error and fails the connection
+            }
             if (queue.isEmpty()) {
                 queue.trim();
             }
