@@ -79,23 +79,43 @@ public final class AutobahnReport {
 
     /** Reads {@code index.json}; it must hold exactly one agent. */
     public static AutobahnReport read(String title, Path indexJson, List<Allowance> allowances) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(Files.readString(indexJson));
-        if (root == null || root.size() != 1) {
-            throw new IOException(indexJson + ": expected results for exactly one agent");
+        return read(title, List.of(indexJson), allowances);
+    }
+
+    /**
+     * Reads and merges the {@code index.json} of several runs over disjoint case lists (a suite split
+     * across fuzzers running side by side). Each must hold exactly one agent, the same in all; a case
+     * reported twice is an error.
+     */
+    public static AutobahnReport read(String title, List<Path> indexJsons, List<Allowance> allowances) throws IOException {
+        String agent = null;
+        Map<String, CaseResult> results = new java.util.HashMap<>();
+        for (Path indexJson : indexJsons) {
+            JsonNode root = new ObjectMapper().readTree(Files.readString(indexJson));
+            if (root == null || root.size() != 1) {
+                throw new IOException(indexJson + ": expected results for exactly one agent");
+            }
+            String a = root.fieldNames().next();
+            if (agent != null && !agent.equals(a)) {
+                throw new IOException(indexJson + ": agent " + a + ", others " + agent);
+            }
+            agent = a;
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.get(agent).fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode c = e.getValue();
+                JsonNode code = c.get("remoteCloseCode");
+                CaseResult r = new CaseResult(e.getKey(), Outcome.of(c.get("behavior").asText()),
+                        Outcome.of(c.get("behaviorClose").asText()),
+                        code == null || code.isNull() ? null : code.asInt(),
+                        c.path("duration").asLong(), c.path("reportfile").asText());
+                if (results.put(r.id(), r) != null) {
+                    throw new IOException(indexJson + ": case " + r.id() + " reported by two runs");
+                }
+            }
         }
-        String agent = root.fieldNames().next();
-        List<CaseResult> results = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.get(agent).fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode c = e.getValue();
-            JsonNode code = c.get("remoteCloseCode");
-            results.add(new CaseResult(e.getKey(), Outcome.of(c.get("behavior").asText()),
-                    Outcome.of(c.get("behaviorClose").asText()),
-                    code == null || code.isNull() ? null : code.asInt(),
-                    c.path("duration").asLong(), c.path("reportfile").asText()));
-        }
-        results.sort(Comparator.comparing(CaseResult::id, AutobahnReport::compareIds));
-        return new AutobahnReport(title, agent, List.copyOf(results), List.copyOf(allowances));
+        List<CaseResult> sorted = new ArrayList<>(results.values());
+        sorted.sort(Comparator.comparing(CaseResult::id, AutobahnReport::compareIds));
+        return new AutobahnReport(title, agent, List.copyOf(sorted), List.copyOf(allowances));
     }
 
     /** Orders "1.2.10" after "1.2.9". */

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +21,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Autobahn|Testsuite against Duplex, both directions at once (two Jython fuzzers on two cores):
- * its fuzzing client against {@link AutobahnEchoServer}, its fuzzing server against
- * {@link AutobahnClient}. {@code -Dautobahn.cases=all} (the {@code conformance} profile) runs every
- * case of sections 1-13; the default runs {@link AutobahnCases#STANDARD}. Reports land in
- * {@code target/autobahn/{server,client}/reports/}, the summary in {@code target/autobahn/summary.md}.
+ * The Autobahn|Testsuite against Duplex, both directions at once: Autobahn's fuzzing client against
+ * {@link AutobahnEchoServer}, its fuzzing server against {@link AutobahnClient}. Each direction's
+ * cases are shared out among {@code autobahn.fuzzers} Jython fuzzers (default 2) running side by
+ * side ({@link AutobahnCases#split}); their reports are merged. {@code -Dautobahn.cases=all} runs
+ * every case of sections 1-13 (the default, CI included); {@code standard} and {@code quick} are
+ * subsets. Reports land in {@code target/autobahn/{server,client}/N/reports/}, the summary in
+ * {@code target/autobahn/summary.md}.
  */
 class AutobahnConformanceTest {
     static final Duration RUN_TIMEOUT = Duration.ofMinutes(40);
@@ -33,95 +36,130 @@ class AutobahnConformanceTest {
     void autobahnTestsuiteBothDirections() throws Exception {
         assumeTrue(Boolean.getBoolean("autobahn.run"), "Autobahn run off: -Pconformance or -Dautobahn.run=true");
         List<String> cases = AutobahnCases.select(System.getProperty("autobahn.cases", "standard"));
+        int fuzzers = Integer.getInteger("autobahn.fuzzers", 2);
+        List<List<String>> shares = AutobahnCases.split(cases, fuzzers);
         Path root = Wstest.workRoot();
+        Wstest.deleteTree(root.resolve("server"));
+        Wstest.deleteTree(root.resolve("client"));
         Files.createDirectories(root);
         long t0 = System.nanoTime();
 
-        // Autobahn's fuzzing client -> Duplex's server
+        // Autobahn's fuzzing clients -> Duplex's server (one server; each fuzzer runs its share)
         WebSocketServer server = AutobahnEchoServer.start(0);
-        Path serverDir = root.resolve("server");
-        Process fuzzingClient;
+        List<Path> serverDirs = new ArrayList<>();
+        List<Process> fuzzingClients = new ArrayList<>();
+        // Autobahn's fuzzing servers -> Duplex's client (one client run per fuzzer)
+        List<Path> clientDirs = new ArrayList<>();
+        List<Process> fuzzingServers = new ArrayList<>();
+        List<CompletableFuture<Integer>> clientRuns = new ArrayList<>();
         try {
-            Map<String, Object> target = new LinkedHashMap<>();
-            target.put("agent", "Duplex");
-            target.put("url", "ws://127.0.0.1:" + server.port());
-            target.put("options", Map.of("version", 18));
-            Map<String, Object> spec = spec(cases);
-            spec.put("servers", List.of(target));
-            fuzzingClient = Wstest.start("fuzzingclient", serverDir, spec);
+            for (int i = 0; i < shares.size(); i++) {
+                Map<String, Object> target = new LinkedHashMap<>();
+                target.put("agent", "Duplex");
+                target.put("url", "ws://127.0.0.1:" + server.port());
+                target.put("options", Map.of("version", 18));
+                Map<String, Object> spec = spec(shares.get(i));
+                spec.put("servers", List.of(target));
+                Path dir = root.resolve("server").resolve(shareName(i, shares.size()));
+                serverDirs.add(dir);
+                fuzzingClients.add(Wstest.start("fuzzingclient", dir, spec));
+            }
+            for (int i = 0; i < shares.size(); i++) {
+                int port = freePort();
+                Map<String, Object> spec = spec(shares.get(i));
+                spec.put("url", "ws://127.0.0.1:" + port);
+                spec.put("webport", 0);
+                Path dir = root.resolve("client").resolve(shareName(i, shares.size()));
+                clientDirs.add(dir);
+                Process fuzzingServer = Wstest.start("fuzzingserver", dir, spec);
+                fuzzingServers.add(fuzzingServer);
+                // a thread each: the common pool has one worker on two cores and would run them in turn
+                clientRuns.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        awaitListening(port, fuzzingServer, dir);
+                        return new AutobahnClient("ws://127.0.0.1:" + port, "Duplex").runAll();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, task -> Thread.ofPlatform().name("autobahn-client-" + (clientRuns.size() + 1)).daemon().start(task)));
+            }
         } catch (IOException | RuntimeException e) {
+            fuzzingClients.forEach(Process::destroyForcibly);
+            fuzzingServers.forEach(Process::destroyForcibly);
             server.close();
             throw e;
         }
 
-        // Autobahn's fuzzing server -> Duplex's client
-        Path clientDir = root.resolve("client");
-        int port = freePort();
-        Map<String, Object> spec = spec(cases);
-        spec.put("url", "ws://127.0.0.1:" + port);
-        spec.put("webport", 0);
-        Process fuzzingServer = Wstest.start("fuzzingserver", clientDir, spec);
-        CompletableFuture<Integer> clientRun = CompletableFuture.supplyAsync(() -> {
+        long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        List<String> clientProblems = new ArrayList<>();
+        for (int i = 0; i < clientRuns.size(); i++) {
             try {
-                awaitListening(port, fuzzingServer, clientDir);
-                return new AutobahnClient("ws://127.0.0.1:" + port, "Duplex").runAll();
+                clientRuns.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (Exception e) {
-                throw new IllegalStateException(e);
+                clientProblems.add("client run failed: " + e + " (see " + clientDirs.get(i).resolve("wstest.log") + ")");
+            } finally {
+                Process p = fuzzingServers.get(i);
+                p.destroy();
+                p.waitFor(30, TimeUnit.SECONDS);
+                p.destroyForcibly();
             }
-        });
-
-        String clientProblem = null;
-        try {
-            clientRun.get(RUN_TIMEOUT.toMinutes(), TimeUnit.MINUTES);
-        } catch (Exception e) {
-            clientProblem = "client run failed: " + e + " (see " + clientDir.resolve("wstest.log") + ")";
-        } finally {
-            fuzzingServer.destroy();
-            fuzzingServer.waitFor(30, TimeUnit.SECONDS);
-            fuzzingServer.destroyForcibly();
         }
         long clientDone = System.nanoTime();
-        String serverProblem = null;
+        List<String> serverProblems = new ArrayList<>();
         try {
-            if (!fuzzingClient.waitFor(RUN_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
-                serverProblem = "fuzzing client did not finish in " + RUN_TIMEOUT;
-            } else if (fuzzingClient.exitValue() != 0) {
-                serverProblem = "fuzzing client exited with " + fuzzingClient.exitValue()
-                        + " (see " + serverDir.resolve("wstest.log") + ")";
+            for (int i = 0; i < fuzzingClients.size(); i++) {
+                Process p = fuzzingClients.get(i);
+                Path log = serverDirs.get(i).resolve("wstest.log");
+                if (!p.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    serverProblems.add("fuzzing client did not finish in " + RUN_TIMEOUT + " (see " + log + ")");
+                } else if (p.exitValue() != 0) {
+                    serverProblems.add("fuzzing client exited with " + p.exitValue() + " (see " + log + ")");
+                }
             }
         } finally {
-            fuzzingClient.destroyForcibly();
+            fuzzingClients.forEach(Process::destroyForcibly);
             server.close();
         }
         long serverDone = System.nanoTime();
 
         StringBuilder summary = new StringBuilder();
-        summary.append("Cases: ").append(cases.equals(List.of("*")) ? "all" : String.join(", ", cases))
-                .append(". Wall time: server side ").append(seconds(serverDone - t0))
-                .append(", client side ").append(seconds(clientDone - t0)).append(" (run concurrently).\n\n");
+        summary.append("Cases: ").append(String.join(", ", cases)).append(".\n\n")
+                .append("Run by ").append(shares.size()).append(" fuzzer(s) per direction, all side by side. ")
+                .append("Wall time: server side ").append(seconds(serverDone - t0))
+                .append(", client side ").append(seconds(clientDone - t0)).append(".\n\n");
         boolean passed = true;
         passed &= report(summary, "Server (Autobahn fuzzing client → Duplex echo server)",
-                serverDir.resolve("reports/index.json"), AutobahnCases.SERVER_ALLOWED, serverProblem);
+                serverDirs, AutobahnCases.SERVER_ALLOWED, serverProblems);
         passed &= report(summary, "Client (Autobahn fuzzing server → Duplex client)",
-                clientDir.resolve("reports/index.json"), AutobahnCases.CLIENT_ALLOWED, clientProblem);
+                clientDirs, AutobahnCases.CLIENT_ALLOWED, clientProblems);
         Files.writeString(root.resolve("summary.md"), summary);
         System.out.println(summary);
         assertTrue(passed, "Autobahn conformance failed; see " + root.resolve("summary.md")
                 + " and the HTML reports under " + root);
     }
 
-    private static boolean report(StringBuilder out, String title, Path index, List<AutobahnReport.Allowance> allowed,
-                                  String problem) throws IOException {
-        if (problem != null) {
+    /** A fuzzer's folder: {@code reports/} directly when there is one, else {@code 1/}, {@code 2/}, ... */
+    private static String shareName(int i, int n) {
+        return n == 1 ? "." : Integer.toString(i + 1);
+    }
+
+    private static boolean report(StringBuilder out, String title, List<Path> dirs, List<AutobahnReport.Allowance> allowed,
+                                  List<String> problems) throws IOException {
+        for (String problem : problems) {
             out.append("### ").append(title).append("\n\n**").append(problem).append("**\n\n");
         }
-        if (!Files.exists(index)) {
-            out.append("### ").append(title).append("\n\nno ").append(index).append("\n\n");
-            return false;
+        List<Path> indexes = new ArrayList<>();
+        for (Path dir : dirs) {
+            Path index = dir.resolve("reports/index.json");
+            if (!Files.exists(index)) {
+                out.append("### ").append(title).append("\n\nno ").append(index).append("\n\n");
+                return false;
+            }
+            indexes.add(index);
         }
-        AutobahnReport report = AutobahnReport.read(title, index, allowed);
+        AutobahnReport report = AutobahnReport.read(title, indexes, allowed);
         out.append(report.markdown()).append('\n');
-        return problem == null && report.passed();
+        return problems.isEmpty() && report.passed();
     }
 
     private static Map<String, Object> spec(List<String> cases) {
