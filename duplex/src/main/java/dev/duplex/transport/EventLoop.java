@@ -8,7 +8,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -38,8 +37,7 @@ public final class EventLoop implements java.util.concurrent.Executor {
     private final Selector selector;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.deadline != b.deadline
-            ? Long.compare(a.deadline, b.deadline) : Long.compare(a.seq, b.seq));
+    private final TimerHeap timers = new TimerHeap();
     private final AtomicBoolean awake = new AtomicBoolean(true);
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);

@@ -2,7 +2,7 @@ package dev.duplex.transport;
 
 /**
  * A task scheduled on an {@link EventLoop}'s timer heap. Cancel from the loop thread only; a cancelled
- * timer is skipped when it comes due.
+ * timer leaves the heap at once.
  */
 public final class Timer {
 
@@ -10,6 +10,9 @@ public final class Timer {
     final long deadline;
     final long seq;
     boolean cancelled;
+    /** The heap holding this timer and its slot there, or null and -1. */
+    TimerHeap heap;
+    int index = -1;
 
     Timer(Runnable task, long deadline, long seq) {
         this.task = task;
@@ -20,6 +23,9 @@ public final class Timer {
     /** Prevents the task from running (loop thread only). */
     public void cancel() {
         cancelled = true;
+        if (heap != null) {
+            heap.remove(this);
+        }
     }
 
     public boolean isCancelled() {
