@@ -153,7 +153,9 @@ public final class EventLoop implements java.util.concurrent.Executor {
                 selector.selectNow(this::dispatch);
             } else {
                 awake.set(false);
-                if (!tasks.isEmpty()) {
+                // A task or a stop that came before awake was cleared found it still set and did not
+                // wake the selector: look again before blocking (with no timers it would not return).
+                if (!tasks.isEmpty() || stopping) {
                     awake.set(true);
                     selector.selectNow(this::dispatch);
                 } else if (timeoutMillis < 0) {
