@@ -19,16 +19,16 @@ import java.util.Map;
 public final class ServerRequest {
 
     /** Separates names and values in {@link #fields}; never part of a field (RFC 9110 5.5 forbids LF). */
-    private static final char SEP = '\n';
+    private static final byte SEP = '\n';
 
     private final String method;
     /**
      * The request-target and the header fields, compact: {@code target SEP}, then {@code name SEP
-     * value SEP} per field in arrival order, names in lower case. A server holds the upgrade request
-     * of every open WebSocket, so this keeps one string instead of a map of lists of strings;
-     * {@link #headers()} builds the map on demand.
+     * value SEP} per field in arrival order, names in lower case, ISO-8859-1 (as fields are on the
+     * wire, RFC 9110 5.5). A server holds the upgrade request of every open WebSocket, so this keeps
+     * one array instead of a map of lists of strings; {@link #headers()} builds the map on demand.
      */
-    private final String fields;
+    private final byte[] fields;
     private final InetSocketAddress remoteAddress;
     private final Map<String, String> pathParams;
 
@@ -42,7 +42,7 @@ public final class ServerRequest {
         this(method, flatten(target, headers), remoteAddress, Map.copyOf(pathParams));
     }
 
-    private ServerRequest(String method, String fields, InetSocketAddress remoteAddress,
+    private ServerRequest(String method, byte[] fields, InetSocketAddress remoteAddress,
                           Map<String, String> pathParams) {
         this.method = "GET".equals(method) ? "GET" : method; // one shared string for the usual method
         this.fields = fields;
@@ -54,37 +54,59 @@ public final class ServerRequest {
         return new ServerRequest(method, fields, remoteAddress, Map.copyOf(params));
     }
 
-    private static String flatten(String target, Headers headers) {
+    private static byte[] flatten(String target, Headers headers) {
         StringBuilder sb = start(target, headers.size() * 32);
         for (Headers.Field f : headers) {
             append(sb, f.name(), f.value());
         }
-        return sb.toString();
+        return latin1(sb.toString());
     }
 
-    private static String flatten(String target, Map<String, List<String>> headers) {
+    private static byte[] flatten(String target, Map<String, List<String>> headers) {
         StringBuilder sb = start(target, 256);
         headers.forEach((name, values) -> values.forEach(v -> append(sb, name, v)));
-        return sb.toString();
+        return latin1(sb.toString());
+    }
+
+    private static byte[] latin1(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xff) {
+                throw new IllegalArgumentException("header field outside ISO-8859-1");
+            }
+        }
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static StringBuilder start(String target, int fieldChars) {
         if (target.indexOf(SEP) >= 0) {
             throw new IllegalArgumentException("request target contains a line feed");
         }
-        return new StringBuilder(target.length() + 1 + fieldChars).append(target).append(SEP);
+        return new StringBuilder(target.length() + 1 + fieldChars).append(target).append((char) SEP);
     }
 
     /** Where the header fields start in {@link #fields}. */
     private int fieldsStart() {
-        return fields.indexOf(SEP) + 1;
+        return indexOfSep(0) + 1;
+    }
+
+    private int indexOfSep(int from) {
+        for (int i = from; i < fields.length; i++) {
+            if (fields[i] == SEP) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private String string(int from, int to) {
+        return new String(fields, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     private static void append(StringBuilder sb, String name, String value) {
         if (name.indexOf(SEP) >= 0 || value.indexOf(SEP) >= 0) {
             throw new IllegalArgumentException("header field contains a line feed");
         }
-        sb.append(name.toLowerCase(Locale.ROOT)).append(SEP).append(value).append(SEP);
+        sb.append(name.toLowerCase(Locale.ROOT)).append((char) SEP).append(value).append((char) SEP);
     }
 
     /** The method, e.g. {@code GET}. */
@@ -94,7 +116,7 @@ public final class ServerRequest {
 
     /** The request-target as sent, e.g. {@code /chat/lobby?nick=ann}. */
     public String target() {
-        return fields.substring(0, fields.indexOf(SEP));
+        return string(0, indexOfSep(0));
     }
 
     /** The decoded path, without the query, e.g. {@code /chat/lobby}. */
@@ -144,11 +166,10 @@ public final class ServerRequest {
      */
     public Map<String, List<String>> headers() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        for (int at = fieldsStart(); at < fields.length(); ) {
-            int sep = fields.indexOf(SEP, at);
-            int end = fields.indexOf(SEP, sep + 1);
-            m.computeIfAbsent(fields.substring(at, sep), k -> new ArrayList<>(2))
-                    .add(fields.substring(sep + 1, end));
+        for (int at = fieldsStart(); at < fields.length; ) {
+            int sep = indexOfSep(at);
+            int end = indexOfSep(sep + 1);
+            m.computeIfAbsent(string(at, sep), k -> new ArrayList<>(2)).add(string(sep + 1, end));
             at = end + 1;
         }
         m.replaceAll((k, v) -> List.copyOf(v));
@@ -167,9 +188,9 @@ public final class ServerRequest {
     /** The offset of the first field called {@code name} at or after {@code from}, or -1. */
     private int find(String name, int from) {
         int n = name.length();
-        for (int at = from; at < fields.length(); ) {
-            int sep = fields.indexOf(SEP, at);
-            if (sep - at == n && fields.regionMatches(true, at, name, 0, n)) {
+        for (int at = from; at < fields.length; ) {
+            int sep = indexOfSep(at);
+            if (sep - at == n && nameMatches(at, name)) {
                 return at;
             }
             at = next(at);
@@ -177,15 +198,29 @@ public final class ServerRequest {
         return -1;
     }
 
+    /** Whether the (lower-case) name at {@code at} equals {@code name}, ignoring case. */
+    private boolean nameMatches(int at, String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if ((fields[at + i] & 0xff) != c) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The offset of the field after the one whose name starts at {@code at}. */
     private int next(int at) {
-        return fields.indexOf(SEP, fields.indexOf(SEP, at) + 1) + 1;
+        return indexOfSep(indexOfSep(at) + 1) + 1;
     }
 
     /** The value of the field whose name starts at {@code at}. */
     private String valueAt(int at) {
-        int sep = fields.indexOf(SEP, at);
-        return fields.substring(sep + 1, fields.indexOf(SEP, sep + 1));
+        int sep = indexOfSep(at);
+        return string(sep + 1, indexOfSep(sep + 1));
     }
 
     /** Cookies from the {@code Cookie} headers (RFC 6265 5.4), first value per name. */

@@ -134,15 +134,14 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
 
     // Server side
     private ServerCallbacks callbacks;
-    private HttpHeadParser<HttpRequest> requestParser;
+    /** The request parser (server) or the proxy's and then the server's response parser (client). */
+    private HttpHeadParser<?> parser;
     private boolean answered;
     private boolean keepAlive;
 
     // Client side
     private ClientOptions options;
     private ClientHandshake clientHandshake;
-    private HttpHeadParser<HttpResponse> responseParser;
-    private Timer connectTimer;
     private boolean aborted;
 
     private SocketConnection(EventLoop loop, Role role, ConnectionConfig config) {
@@ -160,7 +159,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
                       ServerCallbacks callbacks) {
         SocketConnection c = new SocketConnection(loop, Role.SERVER, config);
         c.callbacks = callbacks;
-        c.requestParser = HttpHeadParser.requests(config.limits());
+        c.parser = HttpHeadParser.requests(config.limits());
         c.channel = ch;
         try {
             c.remote = (InetSocketAddress) ch.getRemoteAddress();
@@ -226,7 +225,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             phase = Phase.CONNECTING;
-            connectTimer = loop.schedule(() -> failConnect(ConnectException.Step.TIMEOUT,
+            // the connect (and proxy) timeout holds the handshake timer's place until afterTcp
+            handshakeTimer = loop.schedule(() -> failConnect(ConnectException.Step.TIMEOUT,
                     "connect timed out after " + options.connectTimeout.toMillis() + " ms", new TimeoutException()),
                     options.connectTimeout.toNanos());
             boolean connected = channel.connect(target);
@@ -263,7 +263,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         if (options.proxy != null) {
             phase = Phase.PROXY;
-            responseParser = HttpHeadParser.responses(config.limits());
+            parser = HttpHeadParser.responses(config.limits());
             String authority = authority(stripBrackets(options.host), options.port);
             StringBuilder req = new StringBuilder("CONNECT ").append(authority).append(" HTTP/1.1\r\nHost: ")
                     .append(authority).append("\r\n");
@@ -279,9 +279,9 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     }
 
     private void afterTcp() {
-        if (connectTimer != null) {
-            connectTimer.cancel();
-            connectTimer = null;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(); // the connect timeout
+            handshakeTimer = null;
         }
         handshakeTimer = loop.schedule(this::onHandshakeTimeout, options.handshakeTimeout.toNanos());
         lastRead = loop.clock().nanoTime();
@@ -322,7 +322,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             return;
         }
         phase = Phase.HEAD;
-        responseParser = HttpHeadParser.responses(config.limits());
+        parser = HttpHeadParser.responses(config.limits());
         queue.add(ByteBuffer.wrap(clientHandshake.toBytes()), 0);
         flush();
     }
@@ -492,10 +492,20 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     // ---------------------------------------------------------------------------------------------
     // Opening handshake: server
 
+    @SuppressWarnings("unchecked")
+    private HttpHeadParser<HttpRequest> requestParser() {
+        return (HttpHeadParser<HttpRequest>) parser;
+    }
+
+    @SuppressWarnings("unchecked")
+    private HttpHeadParser<HttpResponse> responseParser() {
+        return (HttpHeadParser<HttpResponse>) parser;
+    }
+
     private void onRequestBytes(ByteBuffer in) {
         HttpRequest request;
         try {
-            request = requestParser.parse(in);
+            request = requestParser().parse(in);
         } catch (HandshakeException e) {
             in.position(in.limit());
             reject(e.toResponse());
@@ -558,7 +568,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         queue.add(ByteBuffer.wrap(bytes), 0);
         if (keepAlive) {
-            requestParser.reset();
+            requestParser().reset();
             // the next request (or upgrade) gets a full handshake timeout of its own
             if (handshakeTimer != null) {
                 handshakeTimer.cancel();
@@ -605,7 +615,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private void onProxyBytes(ByteBuffer in) {
         HttpResponse response;
         try {
-            response = responseParser.parse(in);
+            response = responseParser().parse(in);
         } catch (HandshakeException e) {
             failConnect(ConnectException.Step.PROXY, "malformed proxy response: " + e.getMessage(), e);
             return;
@@ -625,7 +635,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         HttpResponse response;
         ClientHandshake.Result result;
         try {
-            response = responseParser.parse(in);
+            response = responseParser().parse(in);
             if (response == null) {
                 return;
             }
@@ -635,7 +645,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             failConnect(ConnectException.Step.HANDSHAKE, e.getMessage(), e);
             return;
         }
-        responseParser = null;
+        parser = null;
         open(result.subprotocol(), result.extensions(), result.deflate(), listener,
                 new OpenInfo(result.subprotocol(), result.extensions(), response.status(),
                         HeaderMaps.toMap(response.headers())));
@@ -662,7 +672,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             handshakeTimer.cancel();
             handshakeTimer = null;
         }
-        requestParser = null;
+        parser = null;
         readSincePing = false;
         scheduleKeepAlive();
         deliver(info);
@@ -1056,7 +1066,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             return;
         }
         phase = Phase.CLOSED;
-        for (Timer t : new Timer[] {handshakeTimer, closeTimer, keepAliveTimer, connectTimer}) {
+        for (Timer t : new Timer[] {handshakeTimer, closeTimer, keepAliveTimer}) {
             if (t != null) {
                 t.cancel();
             }

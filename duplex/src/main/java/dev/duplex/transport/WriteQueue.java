@@ -32,9 +32,11 @@ final class WriteQueue {
     private int head;
     private int size;
     private long bytes;
-    /** The buffer whose limit {@link #capWrite} lowered for one write, or -1, and its limit. */
-    private int cappedIndex = -1;
-    private int cappedLimit;
+    /**
+     * The limit of the buffer whose limit {@link #capWrite} lowered for one write (always the last
+     * of that write), or -1.
+     */
+    private int cappedLimit = -1;
 
     /** Most bytes handed to one socket write; see {@link #capWrite}. */
     private static final int MAX_WRITE = 512 * 1024;
@@ -87,7 +89,7 @@ final class WriteQueue {
             try {
                 w = n == 1 ? channel.write(buffers[head]) : channel.write(buffers, head, n);
             } finally {
-                restoreLimit();
+                restoreLimit(n);
             }
             bytes -= w;
             released += removeCompleted();
@@ -147,7 +149,6 @@ final class WriteQueue {
                 return k;
             }
             if (b.remaining() > left) {
-                cappedIndex = head + k;
                 cappedLimit = b.limit();
                 b.limit(b.position() + (int) left);
                 return k + 1;
@@ -157,10 +158,11 @@ final class WriteQueue {
         return n;
     }
 
-    private void restoreLimit() {
-        if (cappedIndex >= 0) {
-            buffers[cappedIndex].limit(cappedLimit);
-            cappedIndex = -1;
+    /** Undoes {@link #capWrite} on the last of the {@code n} buffers written. */
+    private void restoreLimit(int n) {
+        if (cappedLimit >= 0) {
+            buffers[head + n - 1].limit(cappedLimit);
+            cappedLimit = -1;
         }
     }
 

@@ -66,6 +66,14 @@ class ServerRequestTest {
     }
 
     @Test
+    void obsTextValuesSurviveAsIso88591() {
+        ServerRequest r = new ServerRequest("GET", "/", Headers.of("X-Name", "caf\u00e9 \u00ff", "Host", "h"), null);
+        assertThat(r.header("x-name")).isEqualTo("caf\u00e9 \u00ff");
+        assertThat(r.headers().get("x-name")).containsExactly("caf\u00e9 \u00ff");
+        assertThat(r.header("host")).isEqualTo("h");
+    }
+
+    @Test
     void aRequestWithoutHeadersHasNone() {
         ServerRequest r = new ServerRequest("HEAD", "/", Headers.EMPTY, null);
         assertThat(r.method()).isEqualTo("HEAD");
