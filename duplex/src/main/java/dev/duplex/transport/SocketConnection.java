@@ -542,7 +542,12 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     public void upgrade(ServerHandshake.Accepted accepted, ChannelListener l) {
         checkAnswer();
         queue.add(ByteBuffer.wrap(accepted.response().toBytes()), 0);
-        if (inBatch && tls == null) {
+        // Open first (timers armed, onopen run, its sends queued behind the 101), so nothing the
+        // client does after reading the 101 can find the connection half-open.
+        open(accepted.subprotocol(), accepted.extensions(), accepted.deflate(), l,
+                new OpenInfo(accepted.subprotocol(), accepted.extensions(), 101,
+                        HeaderMaps.toMap(accepted.response().headers())));
+        if (inBatch && tls == null && phase == Phase.OPEN) {
             // The 101 usually leaves at once; then the queue gives its arrays back, as most
             // WebSockets of a busy server sit idle after the upgrade (the first send makes new ones).
             try {
@@ -554,9 +559,6 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
                 queue.trim();
             }
         }
-        open(accepted.subprotocol(), accepted.extensions(), accepted.deflate(), l,
-                new OpenInfo(accepted.subprotocol(), accepted.extensions(), 101,
-                        HeaderMaps.toMap(accepted.response().headers())));
     }
 
     @Override
