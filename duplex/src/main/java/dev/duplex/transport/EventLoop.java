@@ -40,7 +40,11 @@ public final class EventLoop implements java.util.concurrent.Executor {
     private final TimerHeap timers = new TimerHeap();
     private final AtomicBoolean awake = new AtomicBoolean(true);
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    /**
+     * One per loop, shared by its connections. 256 KiB: a 64 KiB message and its header arrive in
+     * one read (with 64 KiB it took two system calls, the second for the last 14 bytes).
+     */
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
     private volatile boolean stopping;
     private long timerSeq;
 
@@ -138,24 +142,15 @@ public final class EventLoop implements java.util.concurrent.Executor {
     }
 
     private void turn() {
-        long timeoutMillis = 0;
-        if (tasks.isEmpty()) {
-            Timer next = peekTimer();
-            if (next == null) {
-                timeoutMillis = -1; // block until woken
-            } else {
-                long nanos = next.deadline - clock.nanoTime();
-                timeoutMillis = nanos <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
-            }
-        }
         try {
-            if (timeoutMillis == 0) {
+            if (selectTimeoutMillis() == 0) {
                 selector.selectNow(this::dispatch);
             } else {
                 awake.set(false);
-                // A task or a stop that came before awake was cleared found it still set and did not
-                // wake the selector: look again before blocking (with no timers it would not return).
-                if (!tasks.isEmpty() || stopping) {
+                // A task, a stop or a clock advance (ManualClock) that came before awake was cleared
+                // found it still set and did not wake the selector: look again before blocking.
+                long timeoutMillis = selectTimeoutMillis();
+                if (timeoutMillis == 0) {
                     awake.set(true);
                     selector.selectNow(this::dispatch);
                 } else if (timeoutMillis < 0) {
@@ -170,6 +165,19 @@ public final class EventLoop implements java.util.concurrent.Executor {
         }
         runTasks();
         runTimers();
+    }
+
+    /** 0: work is waiting (tasks, a stop, a due timer); -1: block until woken; else until the next timer. */
+    private long selectTimeoutMillis() {
+        if (!tasks.isEmpty() || stopping) {
+            return 0;
+        }
+        Timer next = peekTimer();
+        if (next == null) {
+            return -1;
+        }
+        long nanos = next.deadline - clock.nanoTime();
+        return nanos <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
     }
 
     private void dispatch(SelectionKey key) {
