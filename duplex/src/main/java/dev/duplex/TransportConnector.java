@@ -170,6 +170,7 @@ final class TransportConnector implements ClientConnector {
                 }
                 case ProtocolEvent.PingReceived p -> { } // WHATWG §ping-and-pong-frames: not exposed
                 case ProtocolEvent.PongReceived p -> { }
+                case ProtocolEvent.MessagePart p -> { } // the client never turns streaming on
             }
         }
     }

@@ -78,6 +78,21 @@ public final class Connection {
     /** Whether the decoder's current frame has been started (its header handled). */
     private boolean frameStarted;
 
+    /** Whether messages starting from now are delivered as {@link ProtocolEvent.MessagePart}s. */
+    private boolean streaming;
+    /** Whether the message in progress is delivered as parts ({@code messageStreamed}: as it arrives). */
+    private boolean messageAsParts;
+    private boolean messageStreamed;
+    /** Bytes of the streamed message so far, and whether its first part is still to come. */
+    private long streamedLength;
+    private boolean firstPart;
+
+    /** The kind of the message being sent in parts ({@link #sendPart}), or null. */
+    private Opcode sendingPartsOf;
+    /** Whole messages sent while a message goes out in parts: they follow its last part. */
+    private ArrayDeque<ByteBuffer> deferred;
+    private Utf8Validator outgoingText;
+
     // The data message being reassembled; messageOpcode is null between messages.
     private Opcode messageOpcode;
     private boolean messageCompressed;
@@ -151,7 +166,10 @@ public final class Connection {
 
     /**
      * Consumes all remaining bytes of {@code data} (copying what it keeps, so the caller may reuse the
-     * buffer). Never throws for anything the peer sent. Bytes after the peer's close frame, or after
+     * buffer) — except when streaming ({@link #streamMessages}) from a writable direct buffer: then a
+     * part's payload is unmasked in place and its event holds a view of {@code data}, and the call
+     * returns right after that part; the caller handles the events, then calls again with the rest
+     * (see {@link ProtocolEvent.MessagePart}). Never throws for anything the peer sent. Bytes after the peer's close frame, or after
      * the connection failed, are discarded (RFC 6455 5.5.1, 7.1.7).
      */
     public void receive(ByteBuffer data) {
@@ -161,6 +179,22 @@ public final class Connection {
                 if (!frameStarted) {
                     startFrame(data.remaining());
                     frameStarted = true;
+                }
+                if (messageStreamed && !decoder.opcode().isControl()) {
+                    boolean lent = streamPayload(data);
+                    if (!decoder.payloadComplete()) {
+                        break;
+                    }
+                    decoder.endFrame();
+                    frameStarted = false;
+                    if (decoder.fin()) {
+                        messageOpcode = null;
+                        messageStreamed = false;
+                    }
+                    if (lent) {
+                        return; // the part's view is into data: handled before data moves on
+                    }
+                    continue;
                 }
                 readPayload(data);
                 if (!decoder.payloadComplete()) {
@@ -224,7 +258,7 @@ public final class Connection {
             // RFC 6455 5.4: fragments of one message are not interleaved with another.
             throw new ProtocolException(Violation.EXPECTED_CONTINUATION);
         }
-        long before = op == Opcode.CONTINUATION ? message.length : 0;
+        long before = op != Opcode.CONTINUATION ? 0 : messageStreamed ? streamedLength : message.length;
         boolean compressed = op == Opcode.CONTINUATION ? messageCompressed : decoder.rsv1();
         // Checked on the header, before any of the payload is buffered.
         if (!compressed && (before + len > limits.maxMessageSize() || before + len > MAX_ARRAY)) {
@@ -235,7 +269,14 @@ public final class Connection {
             messageCompressed = compressed;
             fragments = 1;
             utf8.reset();
-            message = newMessageBuffer(op, len, available);
+            messageAsParts = streaming;
+            messageStreamed = streaming && !compressed;
+            if (messageStreamed) {
+                streamedLength = 0;
+                firstPart = true;
+            } else {
+                message = newMessageBuffer(op, len, available);
+            }
         }
         if (compressed && compressedChunk == null) {
             compressedChunk = new byte[16 * 1024];
@@ -250,7 +291,7 @@ public final class Connection {
      */
     private MessageBuffer newMessageBuffer(Opcode op, long frameLength, int available) {
         int first = (int) Math.min(frameLength, PREALLOCATE);
-        if (op == Opcode.TEXT) {
+        if (op == Opcode.TEXT && !messageAsParts) {
             if (textBuffer == null) {
                 textBuffer = new MessageBuffer(Math.max(256, first));
             }
@@ -266,6 +307,41 @@ public final class Connection {
             return new MessageBuffer((int) frameLength);
         }
         return new MessageBuffer(Math.max(256, first));
+    }
+
+    /**
+     * Hands what is at hand of the current frame's payload to a part event: from a writable direct
+     * buffer unmasked in place and lent as a view, else copied. A frame's empty middle yields nothing;
+     * the end of the message always yields a part (empty if need be), so the last part is marked.
+     *
+     * @return whether a view of {@code data} was lent (the caller must return before reading on)
+     */
+    private boolean streamPayload(ByteBuffer data) throws ProtocolException {
+        long remaining = decoder.payloadRemaining();
+        int n = (int) Math.min(remaining, data.remaining());
+        boolean last = decoder.fin() && n == remaining;
+        if (n == 0 && !last) {
+            return false;
+        }
+        boolean lend = data.isDirect() && !data.isReadOnly();
+        ByteBuffer view;
+        if (lend) {
+            int pos = data.position();
+            decoder.unmaskInPlace(data, n);
+            view = data.slice(pos, n).asReadOnlyBuffer();
+        } else {
+            byte[] copy = new byte[n];
+            decoder.readPayload(data, copy, 0, n);
+            view = ByteBuffer.wrap(copy).asReadOnlyBuffer();
+        }
+        boolean text = messageOpcode == Opcode.TEXT;
+        if (text && (utf8.validate(view, 0, n) >= 0 || (last && !utf8.isComplete()))) {
+            throw new ProtocolException(Violation.INVALID_UTF8);
+        }
+        streamedLength += n;
+        events.add(new ProtocolEvent.MessagePart(text, view, firstPart, last));
+        firstPart = false;
+        return lend;
     }
 
     private void readPayload(ByteBuffer data) throws ProtocolException {
@@ -339,10 +415,14 @@ public final class Connection {
                 validateInflated(start);
             }
         }
-        if (messageOpcode == Opcode.TEXT) {
-            if (!utf8.isComplete()) {
-                throw new ProtocolException(Violation.INVALID_UTF8);
-            }
+        if (messageOpcode == Opcode.TEXT && !utf8.isComplete()) {
+            throw new ProtocolException(Violation.INVALID_UTF8);
+        }
+        if (messageAsParts) {
+            // A compressed message, inflated whole: one part, in an array of its own.
+            events.add(new ProtocolEvent.MessagePart(messageOpcode == Opcode.TEXT,
+                    ByteBuffer.wrap(message.array, 0, message.length).asReadOnlyBuffer(), true, true));
+        } else if (messageOpcode == Opcode.TEXT) {
             events.add(new ProtocolEvent.TextMessage(
                     new String(message.array, 0, message.length, StandardCharsets.UTF_8)));
             if (textBuffer.array.length > REUSE_LIMIT) {
@@ -448,7 +528,7 @@ public final class Connection {
             }
             sendData(Opcode.BINARY, b, off, len, false);
         } else {
-            outbound.add(encoder.encode(true, 0, Opcode.BINARY, data, data.position(), len));
+            dataOut(encoder.encode(true, 0, Opcode.BINARY, data, data.position(), len));
         }
     }
 
@@ -465,8 +545,8 @@ public final class Connection {
             return;
         }
         requireOpen();
-        outbound.add(encoder.encodeHeader(true, 0, Opcode.BINARY, len));
-        outbound.add(data.slice().asReadOnlyBuffer());
+        dataOut(encoder.encodeHeader(true, 0, Opcode.BINARY, len));
+        dataOut(data.slice().asReadOnlyBuffer());
     }
 
     /** Sends a ping with the remaining bytes of {@code data} (at most 125; position unchanged). */
@@ -551,7 +631,7 @@ public final class Connection {
     public void sendPrepared(PreparedMessage message) {
         requireOpen();
         if (role == Role.SERVER && (deflater == null || message.length() < compressionThreshold)) {
-            outbound.add(message.serverFrame());
+            dataOut(message.serverFrame());
         } else {
             sendData(message.opcode(), message.payload(), 0, message.length(), false);
         }
@@ -572,13 +652,122 @@ public final class Connection {
     private void sendData(Opcode op, byte[] b, int off, int len, boolean owned) {
         if (deflater != null && len >= compressionThreshold) {
             int n = deflater.compress(b, off, len);
-            outbound.add(encoder.encode(true, RSV1, op, deflater.output(), 0, n));
+            dataOut(encoder.encode(true, RSV1, op, deflater.output(), 0, n));
         } else if (owned && len > SMALL_MESSAGE) {
-            outbound.add(encoder.encodeHeaderMaskingInPlace(true, 0, op, b, off, len));
-            outbound.add(ByteBuffer.wrap(b, off, len));
+            dataOut(encoder.encodeHeaderMaskingInPlace(true, 0, op, b, off, len));
+            dataOut(ByteBuffer.wrap(b, off, len));
         } else {
-            outbound.add(encoder.encode(true, 0, op, b, off, len));
+            dataOut(encoder.encode(true, 0, op, b, off, len));
         }
+    }
+
+    /** Queues a whole message's buffer, behind the message being sent in parts if there is one. */
+    private void dataOut(ByteBuffer b) {
+        if (sendingPartsOf == null) {
+            outbound.add(b);
+        } else {
+            if (deferred == null) {
+                deferred = new ArrayDeque<>(2);
+            }
+            deferred.add(b);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Messages in parts
+
+    /**
+     * From the next message on, delivers data as {@link ProtocolEvent.MessagePart}s instead of
+     * {@code TextMessage}/{@code BinaryMessage}: an uncompressed message as its bytes arrive (one part
+     * per {@link #receive} at most, so a 16 MiB message need not be held whole), a compressed one as a
+     * single part once inflated. Text parts are validated as they come (the bytes seen so far are a
+     * valid UTF-8 prefix; a part may end inside a character) and the last one completes it. Limits
+     * are unchanged ({@link Limits#maxMessageSize()} still bounds a message).
+     */
+    public void streamMessages(boolean on) {
+        streaming = on;
+    }
+
+    /** Whether {@link #streamMessages} is on. */
+    public boolean streamsMessages() {
+        return streaming;
+    }
+
+    /**
+     * Sends one part of a message, as one frame: the first part (when no message is being sent in
+     * parts) starts a text or binary message, the next ones continue it, {@code last} ends it. Parts
+     * go uncompressed (RFC 7692 lets every message choose). Whole messages sent meanwhile wait and
+     * follow the last part (RFC 6455 5.4: no interleaving); control frames do not wait. Text parts
+     * must add up to valid UTF-8 (a part may end inside a character; the last may not). The bytes
+     * are copied; the buffer's position is not changed.
+     *
+     * @throws IllegalArgumentException for a part of the other kind than the message in progress, or
+     *                                  invalid UTF-8 (the message is then still in progress)
+     */
+    public void sendPart(boolean text, ByteBuffer data, boolean last) {
+        Opcode op = startPart(text, data, last);
+        outbound.add(encoder.encode(last, 0, op, data, data.position(), data.remaining()));
+        endPart(last);
+    }
+
+    /**
+     * As {@link #sendPart}, but a server hands a large part to the output as it is (a header, then a
+     * read-only view of {@code data}), as {@link #sendBinaryWithoutCopy} does: the caller guarantees
+     * the bytes do not change until they were written.
+     */
+    public void sendPartWithoutCopy(boolean text, ByteBuffer data, boolean last) {
+        int len = data.remaining();
+        if (role != Role.SERVER || len <= SMALL_MESSAGE) {
+            sendPart(text, data, last);
+            return;
+        }
+        Opcode op = startPart(text, data, last);
+        outbound.add(encoder.encodeHeader(last, 0, op, len));
+        outbound.add(data.slice().asReadOnlyBuffer());
+        endPart(last);
+    }
+
+    /** Checks a part against the message in progress; returns its frame's opcode. */
+    private Opcode startPart(boolean text, ByteBuffer data, boolean last) {
+        requireOpen();
+        Opcode kind = text ? Opcode.TEXT : Opcode.BINARY;
+        if (sendingPartsOf != null && sendingPartsOf != kind) {
+            throw new IllegalArgumentException("a " + kind + " part inside a " + sendingPartsOf + " message");
+        }
+        if (text) {
+            if (outgoingText == null) {
+                outgoingText = new Utf8Validator();
+            }
+            Utf8Validator v = outgoingText;
+            if (sendingPartsOf == null) {
+                v.reset();
+            }
+            Utf8Validator probe = v.copy();
+            if (probe.validate(data, data.position(), data.remaining()) >= 0 || (last && !probe.isComplete())) {
+                throw new IllegalArgumentException("text parts must add up to valid UTF-8");
+            }
+            v.restore(probe);
+        }
+        Opcode op = sendingPartsOf == null ? kind : Opcode.CONTINUATION;
+        sendingPartsOf = kind;
+        return op;
+    }
+
+    private void endPart(boolean last) {
+        if (!last) {
+            return;
+        }
+        sendingPartsOf = null;
+        ArrayDeque<ByteBuffer> d = deferred;
+        if (d != null) {
+            outbound.addAll(d);
+            deferred = null;
+        }
+    }
+
+    /** Whether a message is being sent in parts (its last part not sent yet). */
+    public boolean sendingParts() {
+        return sendingPartsOf != null;
     }
 
     private void requireOpen() {
@@ -719,6 +908,7 @@ public final class Connection {
         closedReported = true;
         messageOpcode = null;
         message = null;
+        messageStreamed = false;
         events.add(new ProtocolEvent.Closed(code, reason, wasClean, cause));
     }
 

@@ -115,6 +115,22 @@ public final class FrameDecoder {
         return n;
     }
 
+    /**
+     * Unmasks the next {@code n} payload bytes of the current frame in place in {@code in} (which
+     * must be writable, and hold them from its position) and moves past them.
+     */
+    public void unmaskInPlace(ByteBuffer in, int n) {
+        if (n > remaining || n > in.remaining()) {
+            throw new IllegalArgumentException("more than the frame's payload at hand");
+        }
+        int pos = in.position();
+        if (masked && n > 0) {
+            Masking.maskInPlace(in, pos, n, maskKey, (int) ((length - remaining) & 3));
+        }
+        in.position(pos + n);
+        remaining -= n;
+    }
+
     /** The common case: the whole header is in {@code in}; read it with one bulk copy. */
     private boolean readWholeHeader(ByteBuffer in) throws ProtocolException {
         int pos = in.position();

@@ -50,6 +50,27 @@ public final class Masking {
         mask(dst, dstOff, len, key, phase);
     }
 
+    /**
+     * Masks {@code len} bytes of a writable buffer (heap or direct) in place from the absolute
+     * {@code index}; its position is not changed.
+     */
+    public static void maskInPlace(ByteBuffer b, int index, int len, int key, int phase) {
+        if (b.hasArray()) {
+            mask(b.array(), b.arrayOffset() + index, len, key, phase);
+            return;
+        }
+        int k = Integer.rotateLeft(key, 8 * (phase & 3));
+        // getLong/putLong read in the buffer's order: lay the repeated key out to match.
+        long k8 = b.order() == ByteOrder.BIG_ENDIAN ? repeat(k) : Long.reverseBytes(repeat(k));
+        int i = 0;
+        for (int end = len - 7; i < end; i += 8) {
+            b.putLong(index + i, b.getLong(index + i) ^ k8);
+        }
+        for (; i < len; i++) {
+            b.put(index + i, (byte) (b.get(index + i) ^ (k >>> (24 - 8 * (i & 3)))));
+        }
+    }
+
     /** Copies without masking (key 0), from any kind of buffer, without moving its position. */
     public static void copy(ByteBuffer src, int srcIndex, byte[] dst, int dstOff, int len) {
         if (src.hasArray()) {

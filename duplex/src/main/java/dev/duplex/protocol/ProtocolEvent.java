@@ -14,6 +14,16 @@ public sealed interface ProtocolEvent {
     /** A complete binary message; {@code data} is read-only. */
     record BinaryMessage(ByteBuffer data) implements ProtocolEvent {}
 
+    /**
+     * A piece of a message, when the connection streams ({@link Connection#streamMessages}): the
+     * parts of one message arrive in order, the first with {@code first}, the end with {@code last}
+     * (possibly empty); one part may be both. {@code text} parts add up to valid UTF-8 but a part may
+     * end inside a character. {@code data} is read-only; when the connection was fed a writable
+     * direct buffer it is a view of that buffer, <b>valid only until the next {@link Connection#receive}</b>
+     * (an I/O layer copies it before keeping it longer); otherwise it is the event's own.
+     */
+    record MessagePart(boolean text, ByteBuffer data, boolean first, boolean last) implements ProtocolEvent {}
+
     /** A ping from the peer; the core has already queued the pong. */
     record PingReceived(ByteBuffer payload) implements ProtocolEvent {}
 

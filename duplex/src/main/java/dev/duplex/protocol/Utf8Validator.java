@@ -75,6 +75,82 @@ public final class Utf8Validator {
         return -1;
     }
 
+    /**
+     * As {@link #validate(byte[], int, int)}, for {@code len} bytes of any kind of buffer from the
+     * absolute {@code index} (its position is not changed).
+     *
+     * @return -1 when every byte is acceptable so far, else the buffer index of the first invalid byte
+     */
+    public int validate(java.nio.ByteBuffer b, int index, int len) {
+        if (b.hasArray()) {
+            int r = validate(b.array(), b.arrayOffset() + index, len);
+            return r < 0 ? r : r - b.arrayOffset();
+        }
+        int i = index;
+        int end = index + len;
+        while (i < end) {
+            if (pending == 0) {
+                // HIGH_BITS is the same in either byte order.
+                while (i + 8 <= end && (b.getLong(i) & HIGH_BITS) == 0) {
+                    i += 8;
+                }
+                if (i == end) {
+                    break;
+                }
+            }
+            if (!accept(b.get(i) & 0xFF)) {
+                return fail(i);
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    /** One byte of the state machine of {@link #validate(byte[], int, int)}, on the fields. */
+    private boolean accept(int c) {
+        if (pending == 0) {
+            if (c < 0x80) {
+                return true;
+            } else if (c < 0xC2) {
+                return false;
+            } else if (c < 0xE0) {
+                pending = 1;
+            } else if (c < 0xF0) {
+                pending = 2;
+                low = c == 0xE0 ? 0xA0 : 0x80;
+                high = c == 0xED ? 0x9F : 0xBF;
+            } else if (c < 0xF5) {
+                pending = 3;
+                low = c == 0xF0 ? 0x90 : 0x80;
+                high = c == 0xF4 ? 0x8F : 0xBF;
+            } else {
+                return false;
+            }
+            return true;
+        }
+        if (c < low || c > high) {
+            return false;
+        }
+        low = 0x80;
+        high = 0xBF;
+        pending--;
+        return true;
+    }
+
+    /** A validator in the same state (to try input without committing to it; see {@link #restore}). */
+    public Utf8Validator copy() {
+        Utf8Validator v = new Utf8Validator();
+        v.restore(this);
+        return v;
+    }
+
+    /** Takes the state of {@code other}. */
+    public void restore(Utf8Validator other) {
+        pending = other.pending;
+        low = other.low;
+        high = other.high;
+    }
+
     /** Whether the input so far ends on a code point boundary (required at the end of a message). */
     public boolean isComplete() {
         return pending == 0;

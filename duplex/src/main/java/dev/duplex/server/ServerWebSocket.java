@@ -34,6 +34,7 @@ public final class ServerWebSocket {
     private volatile Object attachment;
     private volatile Runnable onopen;
     private volatile Consumer<Message> onmessage;
+    private volatile Consumer<MessagePart> onpart;
     private volatile Consumer<CloseEvent> onclose;
     private volatile Consumer<Throwable> onerror;
     /** Set by the {@link Listener}: told once when the socket closes. */
@@ -70,6 +71,28 @@ public final class ServerWebSocket {
     /** Sends a message prepared once for many sockets (see {@link Broadcast}). */
     public boolean send(Broadcast message) {
         return message.sendOn(channel);
+    }
+
+    /**
+     * Sends a part received by {@link #onpart} (text as text, binary as binary), as it is: the
+     * first part of a message starts one, the others continue it, the last ends it. Whole messages
+     * sent meanwhile wait for the last part (frames of two messages never interleave). Echo is
+     * {@code ws.onpart(ws::sendPart)}. Returns false (dropping it) when the socket is not OPEN.
+     *
+     * @throws IllegalArgumentException for a part of the other kind than the message being sent in
+     *                                  parts, or text parts that do not add up to valid UTF-8
+     */
+    public boolean sendPart(MessagePart part) {
+        return channel.sendPart(part.isText(), part.data(), part.isLast());
+    }
+
+    /**
+     * Sends the buffer's remaining bytes as one part of a message (see {@link #sendPart(MessagePart)});
+     * the bytes are copied.
+     */
+    public boolean sendPart(boolean text, ByteBuffer data, boolean last) {
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+        return channel.sendPart(text, copy.asReadOnlyBuffer(), last);
     }
 
     /** Sends a ping with an application payload of at most 125 bytes. */
@@ -157,6 +180,18 @@ public final class ServerWebSocket {
         return this;
     }
 
+    /**
+     * Receives messages in parts, as they arrive, instead of whole (see {@link MessagePart}): from the
+     * next message on, {@code onmessage} and {@link WebSocketHandler#onMessage} are no longer called.
+     * Set it in the route's handler (before any message arrives) to get every message in parts;
+     * null goes back to whole messages.
+     */
+    public ServerWebSocket onpart(Consumer<MessagePart> handler) {
+        this.onpart = handler;
+        channel.streamMessages(handler != null);
+        return this;
+    }
+
     public ServerWebSocket onclose(Consumer<CloseEvent> handler) {
         this.onclose = handler;
         return this;
@@ -198,8 +233,32 @@ public final class ServerWebSocket {
         @Override
         public void onEvent(WsChannel ch, ProtocolEvent event) {
             switch (event) {
-                case ProtocolEvent.TextMessage t -> deliver(Message.text(t.text()));
-                case ProtocolEvent.BinaryMessage b -> deliver(Message.binary(b.data()));
+                case ProtocolEvent.TextMessage t -> {
+                    Consumer<MessagePart> p = onpart;
+                    if (p != null) { // arrived whole before streaming took effect
+                        ByteBuffer bytes = ByteBuffer.wrap(t.text().getBytes(StandardCharsets.UTF_8));
+                        deliverPart(p, new MessagePart(true, bytes.asReadOnlyBuffer(), true, true));
+                    } else {
+                        deliver(Message.text(t.text()));
+                    }
+                }
+                case ProtocolEvent.BinaryMessage b -> {
+                    Consumer<MessagePart> p = onpart;
+                    if (p != null) {
+                        deliverPart(p, new MessagePart(false, b.data(), true, true));
+                    } else {
+                        deliver(Message.binary(b.data()));
+                    }
+                }
+                case ProtocolEvent.MessagePart m -> {
+                    Consumer<MessagePart> p = onpart;
+                    MessagePart part = new MessagePart(m.text(), m.data(), m.first(), m.last());
+                    if (p != null) {
+                        deliverPart(p, part);
+                    } else {
+                        wholeFromParts(part); // onpart was set back to null mid-message
+                    }
+                }
                 case ProtocolEvent.Closed c -> {
                     onEnd.accept(ServerWebSocket.this); // gone from connections() before onclose runs
                     if (c.cause() != null) {
@@ -225,6 +284,33 @@ public final class ServerWebSocket {
                 }
             } catch (RuntimeException | Error e) {
                 handlerFailed(e);
+            }
+        }
+
+        private void deliverPart(Consumer<MessagePart> p, MessagePart part) {
+            try {
+                p.accept(part);
+            } catch (RuntimeException | Error e) {
+                handlerFailed(e);
+            }
+        }
+
+        /** Parts of a message that started streaming before onpart was cleared, gathered into one message. */
+        private java.io.ByteArrayOutputStream gathered;
+
+        private void wholeFromParts(MessagePart part) {
+            if (part.isFirst()) {
+                gathered = new java.io.ByteArrayOutputStream();
+            }
+            ByteBuffer d = part.data().duplicate();
+            byte[] b = new byte[d.remaining()];
+            d.get(b);
+            gathered.write(b, 0, b.length);
+            if (part.isLast()) {
+                byte[] all = gathered.toByteArray();
+                gathered = null;
+                deliver(part.isText() ? Message.text(new String(all, StandardCharsets.UTF_8))
+                        : Message.binary(ByteBuffer.wrap(all).asReadOnlyBuffer()));
             }
         }
 

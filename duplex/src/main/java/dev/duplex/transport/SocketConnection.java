@@ -122,6 +122,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private Connection conn;
     private ChannelListener listener;
     private boolean inBatch;
+    /** Whether this batch delivered parts lent from the read buffer (see onAppBytes). */
+    private boolean lentParts;
     private boolean delivering;
     private boolean closeAfterFlush;
     private boolean closedDelivered;
@@ -426,6 +428,9 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             while (in.hasRemaining() && phase != Phase.CLOSED) {
                 if (phase == Phase.OPEN) {
                     conn.receive(in);
+                    if (in.hasRemaining()) {
+                        pump(); // a part lent a view of in: handled before the core reads on
+                    }
                 } else if (phase == Phase.HEAD && !closeAfterFlush) {
                     if (role == Role.SERVER) {
                         onRequestBytes(in);
@@ -441,6 +446,11 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             inBatch = false;
         }
         flush();
+        if (lentParts) {
+            // Views of the read buffer still queued are copied before the buffer is read into again.
+            lentParts = false;
+            queue.detachDirect();
+        }
     }
 
     private void onEof() {
@@ -721,8 +731,20 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
                 }
                 closedDelivered = true;
             }
+            if (e instanceof ProtocolEvent.MessagePart p && p.data().isDirect()) {
+                if (dispatchQueue != null) {
+                    // the listener runs later, on another thread: the view would be gone by then
+                    e = new ProtocolEvent.MessagePart(p.text(), copyOf(p.data()), p.first(), p.last());
+                } else {
+                    lentParts = true;
+                }
+            }
             deliver(e);
         }
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer b) {
+        return ByteBuffer.allocate(b.remaining()).put(b.duplicate()).flip().asReadOnlyBuffer();
     }
 
     private void drainOutbound(long credit) {
@@ -1189,6 +1211,27 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     }
 
     @Override
+    public void streamMessages(boolean on) {
+        runOnLoop(() -> {
+            if (conn != null) {
+                conn.streamMessages(on);
+            }
+        });
+    }
+
+    @Override
+    public boolean sendPart(boolean text, ByteBuffer data, boolean last) {
+        int kind = Command.PART | (text ? Command.TEXT_PART : 0) | (last ? Command.LAST_PART : 0);
+        ByteBuffer part = data;
+        if (data.isDirect() && !(loop.inEventLoop() && inBatch && !hasCommands())) {
+            // Not this connection's own batch: a part lent by another connection's read (or a
+            // caller's direct buffer) may be queued past the read that lent it; keep a copy.
+            part = copyOf(data);
+        }
+        return submit(kind, part, part.remaining());
+    }
+
+    @Override
     public boolean sendPong(ByteBuffer payload) {
         checkControl(payload);
         return submit(Command.PONG, payload, 0);
@@ -1344,7 +1387,14 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             case Command.PREPARED -> conn.sendPrepared((PreparedMessage) payload);
             case Command.PING -> conn.sendPing((ByteBuffer) payload);
             case Command.PONG -> conn.sendPong((ByteBuffer) payload);
-            default -> throw new AssertionError(kind);
+            default -> {
+                if ((kind & Command.PART) == 0) {
+                    throw new AssertionError(kind);
+                }
+                // WsChannel.sendPart: unchanged until written (a lent view is copied at the batch's end)
+                conn.sendPartWithoutCopy((kind & Command.TEXT_PART) != 0, (ByteBuffer) payload,
+                        (kind & Command.LAST_PART) != 0);
+            }
         }
         drainOutbound(credit);
         updateReadyState(conn.state());
@@ -1402,5 +1452,9 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         static final int PREPARED = 2;
         static final int PING = 3;
         static final int PONG = 4;
+        /** Message parts: PART plus TEXT_PART when text, plus LAST_PART when the last. */
+        static final int PART = 8;
+        static final int TEXT_PART = 1;
+        static final int LAST_PART = 2;
     }
 }

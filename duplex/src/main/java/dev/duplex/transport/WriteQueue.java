@@ -118,6 +118,20 @@ final class WriteQueue {
         return released;
     }
 
+    /**
+     * Replaces each queued direct buffer by a heap copy of its remaining bytes. The only direct
+     * buffers a connection queues are views lent from the event loop's read buffer (message parts
+     * echoed without a copy) and callers' direct buffers, which a copy keeps intact too.
+     */
+    void detachDirect() {
+        for (int i = head; i < head + size; i++) {
+            ByteBuffer b = buffers[i];
+            if (b.isDirect()) {
+                buffers[i] = ByteBuffer.allocate(b.remaining()).put(b.duplicate()).flip();
+            }
+        }
+    }
+
     /** Drops everything; returns the credits of the dropped buffers. */
     long clear() {
         long released = 0;

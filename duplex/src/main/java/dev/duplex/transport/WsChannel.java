@@ -47,6 +47,26 @@ public interface WsChannel {
     }
 
     /** Sends a ping (at most 125 bytes, RFC 6455 5.5). */
+    /**
+     * From the next message on, delivers data as {@link dev.duplex.protocol.ProtocolEvent.MessagePart}s
+     * as it arrives (see {@link dev.duplex.protocol.Connection#streamMessages}). A part's data may be a
+     * view lent from the event loop's read buffer: valid only during the listener call (the transport
+     * copies it for listeners on an executor).
+     */
+    default void streamMessages(boolean on) {
+        throw new UnsupportedOperationException("message parts are not supported by " + getClass());
+    }
+
+    /**
+     * Sends one part of a message (see {@link dev.duplex.protocol.Connection#sendPart}); the bytes
+     * must not change until written, except a part lent by this channel's own listener call, which
+     * may be passed back as it is (echo): what is not written by the end of that call is copied.
+     * Returns false (dropping it) when the channel is not OPEN.
+     */
+    default boolean sendPart(boolean text, ByteBuffer data, boolean last) {
+        throw new UnsupportedOperationException("message parts are not supported by " + getClass());
+    }
+
     boolean sendPing(ByteBuffer payload);
 
     /** Sends an unsolicited pong (at most 125 bytes). */

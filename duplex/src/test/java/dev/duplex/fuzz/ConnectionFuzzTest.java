@@ -168,6 +168,7 @@ class ConnectionFuzzTest {
                     }
                     case ProtocolEvent.PingReceived p -> events.add("ping:" + hex(p.payload()));
                     case ProtocolEvent.PongReceived p -> events.add("pong:" + hex(p.payload()));
+                    case ProtocolEvent.MessagePart m -> check(false, "a part while not streaming");
                     case ProtocolEvent.CloseReceived r -> events.add("close:" + r.code().code() + ":" + r.reason());
                     case ProtocolEvent.Closed d -> {
                         closed = true;

@@ -76,6 +76,60 @@ class JdkClientInteropTest {
         }
     }
 
+    /**
+     * A server that echoes each part as it arrives ({@code ws.onpart(ws::sendPart)}): the JDK client
+     * gets every message back intact, a 16 MiB message comes back in many parts (it was never held
+     * whole), and a whole message sent while parts go out waits for the last part.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ws", "wss"})
+    void jdkClientAgainstAServerEchoingParts(String scheme) throws Exception {
+        boolean tls = scheme.equals("wss");
+        java.util.concurrent.atomic.AtomicInteger parts = new java.util.concurrent.atomic.AtomicInteger();
+        WebSocketServer.Builder b = WebSocketServer.builder().port(0).bindAddress("127.0.0.1")
+                .limits(Limits.DEFAULTS.withMaxMessageSize(32 << 20).withMaxFrameSize(32 << 20))
+                .route("/parts", ws -> ws.onpart(p -> {
+                    parts.incrementAndGet();
+                    ws.sendPart(p);
+                    if (p.isFirst() && !p.isLast() && p.isText() && p.data().remaining() == 4) { // "frag" 
+                        ws.send("[whole, after the parts]"); // must not land inside the echoed message
+                    }
+                }).onclose(serverCloses::add));
+        HttpClient.Builder cb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(60));
+        if (tls) {
+            b.tls(TestCertificates.get().serverContext());
+            cb.sslContext(TestCertificates.get().clientContext());
+        }
+        HttpClient client = cb.build(); // shut down, not closed: close() would wait for a socket a failed assertion left open
+        try (WebSocketServer server = b.build().start()) {
+            String base = scheme + "://" + (tls ? "localhost" : "127.0.0.1") + ":" + server.port();
+            Collector c = new Collector();
+            WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create(base + "/parts"), c).get(60, TimeUnit.SECONDS);
+            for (int n : SIZES) {
+                byte[] bytes = new byte[n];
+                new Random(n).nextBytes(bytes);
+                int before = parts.get();
+                ws.sendBinary(ByteBuffer.wrap(bytes), true).get(120, TimeUnit.SECONDS);
+                assertThat((byte[]) c.messages.poll(120, TimeUnit.SECONDS)).isEqualTo(bytes);
+                if (n == 16 << 20) {
+                    assertThat(parts.get() - before).as("a 16 MiB message streamed in parts").isGreaterThan(8);
+                }
+            }
+            String big = "é€😀x".repeat(100_000); // characters split across reads and parts
+            ws.sendText(big, true).get(120, TimeUnit.SECONDS);
+            assertThat(c.messages.poll(120, TimeUnit.SECONDS)).isEqualTo(big);
+            ws.sendText("frag", false).get(60, TimeUnit.SECONDS);
+            ws.sendText("mented", true).get(60, TimeUnit.SECONDS);
+            assertThat(c.messages.poll(60, TimeUnit.SECONDS)).isEqualTo("fragmented");
+            assertThat(c.messages.poll(60, TimeUnit.SECONDS)).isEqualTo("[whole, after the parts]");
+            ws.sendClose(4001, "bye").get(60, TimeUnit.SECONDS);
+            assertThat(c.closed.get(60, TimeUnit.SECONDS)).startsWith("4001");
+            assertThat(serverCloses.poll(60, TimeUnit.SECONDS)).isEqualTo(new CloseEvent(4001, "bye", true));
+        } finally {
+            client.shutdownNow();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ws", "wss"})
     void jdkClientAgainstDuplexServer(String scheme) throws Exception {

@@ -39,13 +39,16 @@ class PeerInteropTest {
         Leaks.assertNone();
     }
 
-    WebSocketServer server(boolean tls, boolean deflate) {
+    WebSocketServer server(boolean tls, boolean deflate, boolean parts) {
         WebSocketServer.Builder b = WebSocketServer.builder().port(0).bindAddress("127.0.0.1")
                 .limits(Limits.DEFAULTS.withMaxMessageSize(32 << 20).withMaxFrameSize(32 << 20))
                 .permessageDeflate(deflate)
                 .route("/echo", new WebSocketHandler() {
                     public void onOpen(ServerWebSocket ws) {
                         serverSaw.add("open " + ws.extensions());
+                        if (parts) {
+                            ws.onpart(ws::sendPart); // echo each part as it arrives
+                        }
                     }
 
                     public void onMessage(ServerWebSocket ws, Message m) {
@@ -63,11 +66,12 @@ class PeerInteropTest {
         return b.build().start();
     }
 
-    @ParameterizedTest(name = "{0} {1} {2}")
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
     @CsvSource({
-            "python, ws, plain", "python, ws, deflate", "python, wss, plain", "python, wss, deflate",
-            "node, ws, plain", "node, ws, deflate", "node, wss, plain", "node, wss, deflate"})
-    void peerClientAgainstDuplexServer(String peer, String scheme, String mode) throws Exception {
+            "python, ws, plain, whole", "python, ws, deflate, whole", "python, wss, plain, whole", "python, wss, deflate, whole",
+            "node, ws, plain, whole", "node, ws, deflate, whole", "node, wss, plain, whole", "node, wss, deflate, whole",
+            "python, ws, plain, parts", "python, wss, deflate, parts", "node, ws, plain, parts", "node, wss, deflate, parts"})
+    void peerClientAgainstDuplexServer(String peer, String scheme, String mode, String echo) throws Exception {
         boolean tls = scheme.equals("wss");
         boolean deflate = mode.equals("deflate");
         List<String> cmd = new ArrayList<>();
@@ -78,7 +82,7 @@ class PeerInteropTest {
             assumePeer(Files.isDirectory(NODE_WS), "node ws (run npm ci in conformance/node)");
             cmd.addAll(List.of("node", PEERS.resolve("node_client.js").toString()));
         }
-        try (WebSocketServer server = server(tls, deflate)) {
+        try (WebSocketServer server = server(tls, deflate, "parts".equals(echo))) {
             String host = tls ? "localhost" : "127.0.0.1";
             cmd.add(scheme + "://" + host + ":" + server.port());
             cmd.add(tls ? TestCertificates.get().pemFile().toString() : "-");

@@ -22,6 +22,8 @@ public final class Recorder {
             case ProtocolEvent.BinaryMessage b -> "binary " + Hex.of(b.data());
             case ProtocolEvent.PingReceived p -> "ping " + Hex.of(p.payload());
             case ProtocolEvent.PongReceived p -> "pong " + Hex.of(p.payload());
+            case ProtocolEvent.MessagePart m -> (m.text() ? "text-part " : "binary-part ") + Hex.of(m.data())
+                    + (m.first() ? " first" : "") + (m.last() ? " last" : "");
             case ProtocolEvent.CloseReceived c -> ("close-received " + c.code() + " " + c.reason()).strip();
             case ProtocolEvent.Closed c -> "closed " + c.code() + (c.wasClean() ? " clean" : " unclean")
                     + (c.cause() instanceof ProtocolException p ? " " + p.violation() : "");

@@ -7,14 +7,16 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Duplex's own server under the same conditions as the peers: {@code --mode echo} sends each message
- * back; {@code --mode broadcast} (the chat room) prepares each message once as a {@link Broadcast} and
+ * back part by part as it arrives ({@code ws.onpart(ws::sendPart)}, as the {@code duplex echo} app
+ * does: a large message is never held whole; {@code --mode echo-whole} waits for whole messages); {@code --mode broadcast} (the chat room) prepares each message once as a {@link Broadcast} and
  * queues the same frame bytes on every open connection. One event loop per core (the default),
  * permessage-deflate off, frame and message limits at {@link Peers#MAX_MESSAGE}.
  */
 public final class DuplexServer {
     public static void main(String[] args) {
         Peers.quiet();
-        boolean broadcast = Peers.option(args, "--mode", "echo").equals("broadcast");
+        String mode = Peers.option(args, "--mode", "echo");
+        boolean broadcast = mode.equals("broadcast");
         AtomicReference<WebSocketServer> self = new AtomicReference<>();
         WebSocketServer.Builder b = WebSocketServer.builder()
                 .bindAddress("127.0.0.1")
@@ -23,8 +25,10 @@ public final class DuplexServer {
                 .limits(Limits.DEFAULTS.withMaxFrameSize(Peers.MAX_MESSAGE).withMaxMessageSize(Peers.MAX_MESSAGE));
         if (broadcast) {
             b.route("/", ws -> ws.onmessage(m -> Broadcast.text(m.text()).sendTo(self.get().connections())));
-        } else {
+        } else if (mode.equals("echo-whole")) {
             b.route("/", ws -> ws.onmessage(ws::send));
+        } else {
+            b.route("/", ws -> ws.onpart(ws::sendPart));
         }
         WebSocketServer server = b.build().start();
         self.set(server);

@@ -1,0 +1,20 @@
+package dev.duplex.server;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A piece of a message, delivered as it arrives to a socket's {@link ServerWebSocket#onpart} handler:
+ * a 16 MiB upload can be processed (or echoed, or forwarded) without ever being held whole.
+ *
+ * <p>The parts of one message come in order, the first with {@link #isFirst()}, the end with
+ * {@link #isLast()} (an empty last part is possible); a short message is usually one part that is
+ * both. Text parts add up to valid UTF-8 (checked as they arrive: invalid bytes close the connection
+ * with 1007), but one part may end inside a character, so decode the whole or with a
+ * {@link java.nio.charset.CharsetDecoder}. A compressed message (permessage-deflate) arrives as one part.
+ *
+ * <p>{@link #data()} is read-only and, for handlers on the event loop, <b>valid only during the
+ * handler call</b>: it may be a view of the loop's read buffer. Copy what you keep. Passing the part
+ * back to {@link ServerWebSocket#sendPart(MessagePart)} during the call is allowed (an echo sends it
+ * without copying; what the socket did not take by the end of the call is copied).
+ */
+public record MessagePart(boolean isText, ByteBuffer data, boolean isFirst, boolean isLast) {}
