@@ -31,7 +31,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>{@code text}: a text message (decoded to a {@code String}, re-encoded on send);
  * {@code binary}: a binary message, sent back with {@link Connection#sendBinaryWithoutCopy}
- * (header plus the received bytes, no copy past 8 KiB), as {@code ServerWebSocket.send(Message)} does.
+ * (header plus the received bytes, no copy past 8 KiB), as {@code ServerWebSocket.send(Message)} does;
+ * {@code parts}: a streaming connection ({@code ws.onpart(ws::sendPart)}, what {@code duplex echo}
+ * does): the part is a view of the input, unmasked in place, sent back with
+ * {@link Connection#sendPartWithoutCopy}. The input is refilled each time, as a socket read would.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -49,6 +52,9 @@ public class EchoPathBenchmark {
     private ByteBuffer textFrame;
     private ByteBuffer binaryFrame;
     private Connection server;
+    private Connection streaming;
+    private byte[] binaryBytes;
+    private ByteBuffer partsFrame;
 
     @Setup
     public void setUp() {
@@ -57,6 +63,11 @@ public class EchoPathBenchmark {
         textFrame = copy(client.encode(true, 0, Opcode.TEXT, text, 0, size));
         binaryFrame = copy(client.encode(true, 0, Opcode.BINARY, BenchData.binary(size), 0, size));
         server = new Connection(Role.SERVER, LIMITS, MaskSource.fixed(0), null);
+        streaming = new Connection(Role.SERVER, LIMITS, MaskSource.fixed(0), null);
+        streaming.streamMessages(true);
+        partsFrame = copy(binaryFrame.duplicate());
+        binaryBytes = new byte[partsFrame.remaining()];
+        partsFrame.get(0, binaryBytes);
     }
 
     private static ByteBuffer copy(ByteBuffer b) {
@@ -67,6 +78,17 @@ public class EchoPathBenchmark {
     @TearDown
     public void tearDown() {
         server.release();
+        streaming.release();
+    }
+
+    @Benchmark
+    public void parts(Blackhole bh) {
+        partsFrame.clear();
+        partsFrame.put(0, binaryBytes).limit(binaryBytes.length); // what the socket read puts there
+        streaming.receive(partsFrame);
+        ProtocolEvent.MessagePart p = (ProtocolEvent.MessagePart) streaming.pollEvent();
+        streaming.sendPartWithoutCopy(p.text(), p.data(), p.last());
+        drain(streaming, bh);
     }
 
     @Benchmark
@@ -86,7 +108,11 @@ public class EchoPathBenchmark {
     }
 
     private void drain(Blackhole bh) {
-        for (ByteBuffer b; (b = server.pollOutbound()) != null; ) {
+        drain(server, bh);
+    }
+
+    private static void drain(Connection c, Blackhole bh) {
+        for (ByteBuffer b; (b = c.pollOutbound()) != null; ) {
             bh.consume(b.remaining());
         }
     }

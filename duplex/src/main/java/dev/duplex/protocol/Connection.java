@@ -328,7 +328,7 @@ public final class Connection {
         if (lend) {
             int pos = data.position();
             decoder.unmaskInPlace(data, n);
-            view = data.slice(pos, n).asReadOnlyBuffer();
+            view = data.slice(pos, n).asReadOnlyBuffer(); // index 0 is the part's first byte
         } else {
             byte[] copy = new byte[n];
             decoder.readPayload(data, copy, 0, n);
@@ -546,7 +546,7 @@ public final class Connection {
         }
         requireOpen();
         dataOut(encoder.encodeHeader(true, 0, Opcode.BINARY, len));
-        dataOut(data.slice().asReadOnlyBuffer());
+        dataOut(readOnlyView(data));
     }
 
     /** Sends a ping with the remaining bytes of {@code data} (at most 125; position unchanged). */
@@ -723,8 +723,13 @@ public final class Connection {
         }
         Opcode op = startPart(text, data, last);
         outbound.add(encoder.encodeHeader(last, 0, op, len));
-        outbound.add(data.slice().asReadOnlyBuffer());
+        outbound.add(readOnlyView(data));
         endPart(last);
+    }
+
+    /** A read-only buffer over {@code data}'s remaining bytes, whose position the output may move. */
+    private static ByteBuffer readOnlyView(ByteBuffer data) {
+        return data.isReadOnly() ? data.duplicate() : data.asReadOnlyBuffer();
     }
 
     /** Checks a part against the message in progress; returns its frame's opcode. */
