@@ -32,10 +32,19 @@ public class MaskingBenchmark {
     private static final int KEY = 0x37fa213d;
     private final byte[] keyBytes = {0x37, (byte) 0xfa, 0x21, 0x3d};
     private byte[] data;
+    private java.nio.ByteBuffer direct;
 
     @Setup
     public void setUp() {
         data = BenchData.binary(size);
+        direct = java.nio.ByteBuffer.allocateDirect(size).put(data).flip();
+    }
+
+    /** In place in a direct buffer, as a streaming server unmasks a part in the loop's read buffer. */
+    @Benchmark
+    public byte duplexDirectInPlace() {
+        Masking.maskInPlace(direct, 0, size, KEY, 0);
+        return direct.get(size - 1);
     }
 
     @Benchmark
