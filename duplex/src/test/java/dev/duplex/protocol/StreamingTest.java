@@ -177,13 +177,8 @@ class StreamingTest {
         assertThat(p.data().get(5)).isEqualTo(payload[5]);
     }
 
-    @Test
-    void invalidUtf8InALaterPartFailsAfterTheEarlierPartsWereDelivered() {
-        Connection client = new Connection(Role.CLIENT, BIG, MaskSource.fixed(0x12345678), null);
-        client.sendFrame(new Frame(false, Opcode.TEXT, ByteBuffer.wrap("héllo".getBytes(StandardCharsets.UTF_8))));
-        client.sendFrame(new Frame(true, Opcode.CONTINUATION, ByteBuffer.wrap(new byte[] {'o', (byte) 0xC0, 'k'})));
-        Connection server = new Connection(Role.SERVER, BIG, MaskSource.fixed(0), null);
-        server.streamMessages(true);
+    /** Everything {@code client} sent, fed to {@code server} buffer by buffer through direct buffers. */
+    private static Seen deliver(Connection client, Connection server) {
         Seen seen = new Seen();
         ByteBuffer b;
         while ((b = client.pollOutbound()) != null) {
@@ -194,6 +189,17 @@ class StreamingTest {
             }
         }
         seen.take(server);
+        return seen;
+    }
+
+    @Test
+    void invalidUtf8InALaterPartFailsAfterTheEarlierPartsWereDelivered() {
+        Connection client = new Connection(Role.CLIENT, BIG, MaskSource.fixed(0x12345678), null);
+        client.sendFrame(new Frame(false, Opcode.TEXT, ByteBuffer.wrap("héllo".getBytes(StandardCharsets.UTF_8))));
+        client.sendFrame(new Frame(true, Opcode.CONTINUATION, ByteBuffer.wrap(new byte[] {'o', (byte) 0xC0, 'k'})));
+        Connection server = new Connection(Role.SERVER, BIG, MaskSource.fixed(0), null);
+        server.streamMessages(true);
+        Seen seen = deliver(client, server);
         assertThat(seen.log).containsExactly("closed 1007");
         assertThat(seen.current.toString(StandardCharsets.UTF_8)).isEqualTo("héllo");
     }
@@ -204,11 +210,7 @@ class StreamingTest {
         client.sendFrame(new Frame(true, Opcode.TEXT, ByteBuffer.wrap(new byte[] {'a', (byte) 0xE2, (byte) 0x82})));
         Connection server = new Connection(Role.SERVER, BIG, MaskSource.fixed(0), null);
         server.streamMessages(true);
-        ByteBuffer out = client.pollOutbound();
-        server.receive(ByteBuffer.allocateDirect(out.remaining()).put(out).flip());
-        Seen seen = new Seen();
-        seen.take(server);
-        assertThat(seen.log).containsExactly("closed 1007");
+        assertThat(deliver(client, server).log).containsExactly("closed 1007");
     }
 
     @Test
@@ -219,16 +221,7 @@ class StreamingTest {
         client.sendPart(false, ByteBuffer.allocate(600), true);
         Connection server = new Connection(Role.SERVER, small, MaskSource.fixed(0), null);
         server.streamMessages(true);
-        Seen seen = new Seen();
-        ByteBuffer b;
-        while ((b = client.pollOutbound()) != null) {
-            ByteBuffer d = ByteBuffer.allocateDirect(b.remaining()).put(b).flip();
-            while (d.hasRemaining()) {
-                server.receive(d);
-                seen.take(server);
-            }
-        }
-        seen.take(server);
+        Seen seen = deliver(client, server);
         assertThat(seen.log).containsExactly("closed 1009");
         assertThat(seen.current.size()).isEqualTo(600);
     }
