@@ -82,9 +82,10 @@ class JdkClientInteropTest {
      * whole), and a whole message sent while parts go out waits for the last part.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ws", "wss"})
+    @ValueSource(strings = {"ws", "wss", "ws-virtual-threads"})
     void jdkClientAgainstAServerEchoingParts(String scheme) throws Exception {
         boolean tls = scheme.equals("wss");
+        boolean virtual = scheme.endsWith("virtual-threads"); // parts are copied for handlers off the loop
         java.util.concurrent.atomic.AtomicInteger parts = new java.util.concurrent.atomic.AtomicInteger();
         WebSocketServer.Builder b = WebSocketServer.builder().port(0).bindAddress("127.0.0.1")
                 .limits(Limits.DEFAULTS.withMaxMessageSize(32 << 20).withMaxFrameSize(32 << 20))
@@ -94,7 +95,8 @@ class JdkClientInteropTest {
                     if (p.isFirst() && !p.isLast() && p.isText() && p.data().remaining() == 4) { // "frag" 
                         ws.send("[whole, after the parts]"); // must not land inside the echoed message
                     }
-                }).onclose(serverCloses::add));
+                }).onclose(serverCloses::add))
+                .virtualThreadHandlers(virtual);
         HttpClient.Builder cb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(60));
         if (tls) {
             b.tls(TestCertificates.get().serverContext());
@@ -102,7 +104,7 @@ class JdkClientInteropTest {
         }
         HttpClient client = cb.build(); // shut down, not closed: close() would wait for a socket a failed assertion left open
         try (WebSocketServer server = b.build().start()) {
-            String base = scheme + "://" + (tls ? "localhost" : "127.0.0.1") + ":" + server.port();
+            String base = (tls ? "wss" : "ws") + "://" + (tls ? "localhost" : "127.0.0.1") + ":" + server.port();
             Collector c = new Collector();
             WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create(base + "/parts"), c).get(60, TimeUnit.SECONDS);
             for (int n : SIZES) {
