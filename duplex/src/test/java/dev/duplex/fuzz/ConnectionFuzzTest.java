@@ -53,6 +53,63 @@ class ConnectionFuzzTest {
         run(Role.CLIENT, deflate(data), data);
     }
 
+    /**
+     * A connection that delivers messages in parts ({@link Connection#streamMessages}), fed in chunks
+     * through writable direct buffers (so parts are views lent from them, as on the event loop, and
+     * each buffer is scribbled over once consumed), against a twin fed whole messages: the parts add
+     * up to the same messages, with the same control events, close and outbound bytes.
+     */
+    @FuzzTest(maxDuration = "2m")
+    void serverStreaming(FuzzedDataProvider data) {
+        runStreaming(Role.SERVER, data.consumeBoolean() ? deflate(data) : null, data);
+    }
+
+    @FuzzTest(maxDuration = "2m")
+    void clientStreaming(FuzzedDataProvider data) {
+        runStreaming(Role.CLIENT, data.consumeBoolean() ? deflate(data) : null, data);
+    }
+
+    private static void runStreaming(Role role, DeflateParameters params, FuzzedDataProvider data) {
+        int chunks = data.consumeInt(0, 30);
+        int[] sizes = new int[chunks + 1];
+        for (int i = 0; i < chunks; i++) {
+            sizes[i] = data.consumeInt(0, 64);
+        }
+        byte[] stream = data.consumeRemainingAsBytes();
+        sizes[chunks] = Integer.MAX_VALUE; // the rest
+        Connection streaming = new Connection(role, LIMITS, MaskSource.fixed(0x11223344), params);
+        streaming.streamMessages(true);
+        Connection whole = new Connection(role, LIMITS, MaskSource.fixed(0x11223344), params);
+        try {
+            Trace a = new Trace();
+            int pos = 0;
+            for (int size : sizes) {
+                int n = Math.min(size, stream.length - pos);
+                ByteBuffer in = ByteBuffer.allocateDirect(n).put(stream, pos, n).flip();
+                pos += n;
+                do {
+                    int before = in.remaining();
+                    streaming.receive(in);
+                    check(in.remaining() < before || before == 0, "receive made no progress");
+                    a.drain(streaming);
+                } while (in.hasRemaining());
+                for (int i = 0; i < n; i++) {
+                    in.put(i, (byte) 0xA5); // a lent view must not be needed past the next receive
+                }
+            }
+            Trace b = new Trace();
+            whole.receive(ByteBuffer.wrap(stream));
+            b.drain(whole);
+            check(sameEvents(a.events, b.events), "parts and whole messages gave different events:\n" + a.events + "\n" + b.events);
+            if (java.util.Objects.equals(a.reason, b.reason)) {
+                check(a.out.toString().contentEquals(b.out), "parts and whole messages gave different outbound bytes");
+            }
+        } finally {
+            streaming.release();
+            whole.release();
+        }
+    }
+
     /** Whole frames through {@link FrameDecoder#decode}: only {@link ProtocolException} may escape, and lengths are bounded. */
     @FuzzTest(maxDuration = "2m")
     void frameDecoder(FuzzedDataProvider data) {
@@ -149,6 +206,8 @@ class ConnectionFuzzTest {
         final List<Object> pending = new ArrayList<>();
         boolean closed;
         boolean answered;
+        java.io.ByteArrayOutputStream partial;
+        boolean partialText;
         String reason;
 
         void drain(Connection c) {
@@ -168,7 +227,26 @@ class ConnectionFuzzTest {
                     }
                     case ProtocolEvent.PingReceived p -> events.add("ping:" + hex(p.payload()));
                     case ProtocolEvent.PongReceived p -> events.add("pong:" + hex(p.payload()));
-                    case ProtocolEvent.MessagePart m -> check(false, "a part while not streaming");
+                    case ProtocolEvent.MessagePart m -> {
+                        check(c.streamsMessages(), "a part while not streaming");
+                        check(m.first() == (partial == null), "a part out of order");
+                        check(m.data().isReadOnly(), "a writable part");
+                        if (m.first()) {
+                            partial = new java.io.ByteArrayOutputStream();
+                            partialText = m.text();
+                        }
+                        check(m.text() == partialText, "parts of two kinds in one message");
+                        byte[] bytes = new byte[m.data().remaining()];
+                        m.data().duplicate().get(bytes);
+                        partial.writeBytes(bytes);
+                        check(partial.size() <= LIMITS.maxMessageSize(), "parts over the message limit");
+                        if (m.last()) {
+                            byte[] all = partial.toByteArray();
+                            partial = null;
+                            events.add(m.text() ? "text:" + new String(all, java.nio.charset.StandardCharsets.UTF_8)
+                                    : "binary:" + hex(ByteBuffer.wrap(all)));
+                        }
+                    }
                     case ProtocolEvent.CloseReceived r -> events.add("close:" + r.code().code() + ":" + r.reason());
                     case ProtocolEvent.Closed d -> {
                         closed = true;
