@@ -62,7 +62,7 @@ final class ServerRuntime implements ServerCallbacks {
         InetSocketAddress bind = c.bindAddress == null ? new InetSocketAddress(c.port)
                 : new InetSocketAddress(c.bindAddress, c.port);
         try {
-            acceptor = Acceptor.bind(group, bind, c.backlog, cc, c.sslContext, this);
+            acceptor = Acceptor.bind(group, bind, c.backlog, cc, c.sslContext, this, c.maxConnections);
         } catch (IOException e) {
             group.close();
             throw new UncheckedIOException("cannot listen on " + bind + ": " + e.getMessage(), e);

@@ -104,9 +104,24 @@ public final class WebSocketServer implements AutoCloseable {
         long maxBufferedBytes = 64L << 20;
         int threads = 0;
         int backlog = 1024;
+        int maxConnections;
         Clock clock = Clock.SYSTEM;
 
         private Builder() {}
+
+        /**
+         * Most TCP connections open at once — handshaking, WebSocket or plain HTTP (static files);
+         * one more is closed as soon as it is accepted, before anything is read, until one ends.
+         * 0 (the default) means no cap; idle connections are also bounded by the handshake and idle
+         * timeouts.
+         */
+        public Builder maxConnections(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("negative connection cap: " + max);
+            }
+            this.maxConnections = max;
+            return this;
+        }
 
         /** TCP port; 0 picks a free one (see {@link WebSocketServer#port()}). Default 8080. */
         public Builder port(int port) {
