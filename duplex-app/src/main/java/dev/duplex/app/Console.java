@@ -14,8 +14,10 @@ final class Console {
         for (String[] line : lines) {
             out.printf("  %-7s %s%n", line[0] + ":", line[1]);
         }
-        out.printf("  %-7s max message %s, permessage-deflate %s, %s, %d event loops%n", "config:",
-                ByteSize.format(settings.maxMessage()), settings.deflate() ? "on" : "off",
+        int cap = settings.effectiveMaxConnections();
+        out.printf("  %-7s max message %s, %s, permessage-deflate %s, %s, %d event loops%n", "config:",
+                ByteSize.format(settings.maxMessage()), cap == 0 ? "no connection cap" : "at most " + cap + " connections",
+                settings.deflate() ? "on" : "off",
                 settings.tls() ? "TLS from " + settings.keystore() : "no TLS",
                 Runtime.getRuntime().availableProcessors());
         out.println("Ctrl-C stops the server (every connection gets 1001, going away).");

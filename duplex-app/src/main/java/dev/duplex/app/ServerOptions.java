@@ -31,6 +31,11 @@ public final class ServerOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     Switch deflate;
 
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "-1",
+            description = "Most connections open at once; one more is closed as soon as it is accepted "
+                    + "(default: the process's open-file limit less 128; 0: no cap).")
+    int maxConnections;
+
     public int port() {
         return port;
     }
@@ -53,6 +58,6 @@ public final class ServerOptions {
     }
 
     ServerSettings settings(long maxMessage) {
-        return new ServerSettings(host, port, tlsKeystore, tlsPassword(), deflate(), maxMessage);
+        return new ServerSettings(host, port, tlsKeystore, tlsPassword(), deflate(), maxMessage, maxConnections);
     }
 }

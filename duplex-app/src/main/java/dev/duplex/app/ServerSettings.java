@@ -17,9 +17,35 @@ import java.security.KeyStore;
  * @param password    the key store's password
  * @param deflate     whether to negotiate permessage-deflate
  * @param maxMessage  largest message accepted from a client, in bytes
+ * @param maxConnections most connections open at once (more are closed as soon as accepted); 0 for
+ *                    no cap, {@link #AUTO} for the process's open-file limit less some headroom
  */
 public record ServerSettings(String host, int port, Path keystore, char[] password, boolean deflate,
-                             long maxMessage) {
+                             long maxMessage, int maxConnections) {
+
+    /** {@code maxConnections}: below the open-file limit, which a flood would otherwise exhaust. */
+    public static final int AUTO = -1;
+    /** Descriptors kept for everything else (listening socket, jars, logs, Redis, ...). */
+    private static final long FD_HEADROOM = 128;
+
+    public ServerSettings(String host, int port, Path keystore, char[] password, boolean deflate, long maxMessage) {
+        this(host, port, keystore, password, deflate, maxMessage, AUTO);
+    }
+
+    /** The cap to configure: {@link #AUTO} resolved from the open-file limit (0 when it is unknown). */
+    public int effectiveMaxConnections() {
+        if (maxConnections != AUTO) {
+            return maxConnections;
+        }
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            long limit = unix.getMaxFileDescriptorCount();
+            if (limit > 2 * FD_HEADROOM) {
+                return (int) Math.min(Integer.MAX_VALUE, limit - FD_HEADROOM);
+            }
+        }
+        return 0;
+    }
 
     /** Plain ws on 127.0.0.1, with permessage-deflate: what tests use. */
     public static ServerSettings loopback(int port, long maxMessage) {

@@ -18,6 +18,7 @@ final class Servers {
                 .bindAddress(settings.host())
                 .limits(limits)
                 .permessageDeflate(settings.deflate())
+                .maxConnections(settings.effectiveMaxConnections())
                 .http("/health", request -> HttpReply.text(200, "ok\n"));
         if (settings.tls()) {
             builder.tls(settings.sslContext());

@@ -30,7 +30,7 @@ class CommandLineServerTest {
     void startupOutputAndGracefulStop() throws Exception {
         Process echo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "echo", "--port", "0", "--max-message", "2MiB", "--deflate", "off")
+                "echo", "--port", "0", "--max-message", "2MiB", "--deflate", "off", "--max-connections", "2")
                 .redirectErrorStream(true)
                 .start();
         try (HttpClient http = HttpClient.newHttpClient()) {
@@ -42,7 +42,7 @@ class CommandLineServerTest {
             List<String> banner = List.of(out.readLine(), out.readLine(), out.readLine(), out.readLine());
             assertThat(banner.get(0)).contains("page:", "http://127.0.0.1:" + port + "/");
             assertThat(banner.get(1)).contains("echo:", "ws://127.0.0.1:" + port + "/echo");
-            assertThat(banner.get(2)).contains("max message 2MiB", "permessage-deflate off", "no TLS");
+            assertThat(banner.get(2)).contains("max message 2MiB", "at most 2 connections", "permessage-deflate off", "no TLS");
             assertThat(banner.get(3)).contains("Ctrl-C");
 
             CompletableFuture<Integer> closeCode = new CompletableFuture<>();
@@ -55,6 +55,20 @@ class CommandLineServerTest {
                         }
                     })
                     .get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+
+            // --max-connections 2: the WebSocket and one silent socket fill it, a third is closed at once
+            try (java.net.Socket silent = new java.net.Socket("127.0.0.1", port);
+                 java.net.Socket third = new java.net.Socket("127.0.0.1", port)) {
+                third.setSoTimeout(PATIENCE_SECONDS * 1000);
+                int read;
+                try {
+                    read = third.getInputStream().read();
+                } catch (java.io.IOException reset) {
+                    read = -1;
+                }
+                assertThat(read).as("the connection over the cap is closed").isEqualTo(-1);
+                assertThat(silent.isClosed()).isFalse();
+            }
 
             // SIGTERM runs the shutdown hook, as Ctrl-C does (Process.destroy would close our pipes).
             assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(echo.pid())).start()
