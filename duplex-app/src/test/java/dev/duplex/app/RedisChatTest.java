@@ -5,16 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -24,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code duplex chat --redis}: two chat servers in this JVM share a real {@code redis-server}
@@ -39,18 +33,14 @@ class RedisChatTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<RunningServer> servers = new ArrayList<>();
-    private Process redis;
+    private dev.duplex.redis.testing.RedisServer redis;
 
     @AfterEach
     void stop() throws InterruptedException {
         servers.forEach(RunningServer::close);
         http.close();
         if (redis != null) {
-            redis.destroy();
-            if (!redis.waitFor(10, TimeUnit.SECONDS)) {
-                redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            assertThat(redis.isAlive()).isFalse();
+            redis.close();
         }
     }
 
@@ -161,47 +151,8 @@ class RedisChatTest {
         return m;
     }
 
-    /** Starts redis-server on a free loopback port, without persistence; returns its URI. */
-    private String startRedis() throws IOException {
-        boolean installed = onPath("redis-server");
-        if (System.getenv("CI") == null) {
-            assumeTrue(installed, "redis-server is not installed (CI installs it: .ci/run)");
-        } else {
-            assertThat(installed).as("redis-server on PATH (installed by .ci/run)").isTrue();
-        }
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no")
-                .redirectErrorStream(true).start();
-        BufferedReader log = new BufferedReader(new InputStreamReader(redis.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        for (String line; (line = log.readLine()) != null; ) {
-            seen.append(line).append('\n');
-            if (line.contains("Ready to accept connections")) {
-                Thread.ofVirtual().start(() -> { // keep the pipe drained until redis-server exits
-                    try {
-                        while (log.readLine() != null) {
-                            // discard
-                        }
-                    } catch (IOException closed) {
-                        // the process is gone
-                    }
-                });
-                return "redis://127.0.0.1:" + port;
-            }
-        }
-        throw new IllegalStateException("redis-server exited before it was ready:\n" + seen);
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, command).canExecute()) {
-                return true;
-            }
-        }
-        return false;
+    private String startRedis() throws java.io.IOException {
+        redis = dev.duplex.redis.testing.RedisServer.start();
+        return redis.uri();
     }
 }

@@ -3,12 +3,7 @@ package dev.duplex.redis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link RedisBroker} against a real {@code redis-server} the test starts on a free port: what one
@@ -28,7 +22,7 @@ class RedisBrokerTest {
     private static final int N = 2_000;
 
     private final List<AutoCloseable> open = new ArrayList<>();
-    private Process redis;
+    private dev.duplex.redis.testing.RedisServer redis;
 
     @AfterEach
     void stop() throws Exception {
@@ -36,11 +30,7 @@ class RedisBrokerTest {
             c.close();
         }
         if (redis != null) {
-            redis.destroy();
-            if (!redis.waitFor(10, TimeUnit.SECONDS)) {
-                redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            assertThat(redis.isAlive()).isFalse();
+            redis.close();
         }
     }
 
@@ -103,46 +93,8 @@ class RedisBrokerTest {
         assertThat(a.got).isEmpty();
     }
 
-    private String startRedis() throws IOException {
-        boolean installed = onPath("redis-server");
-        if (System.getenv("CI") == null) {
-            assumeTrue(installed, "redis-server is not installed (CI installs it: .ci/run)");
-        } else {
-            assertThat(installed).as("redis-server on PATH (installed by .ci/run)").isTrue();
-        }
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no")
-                .redirectErrorStream(true).start();
-        BufferedReader log = new BufferedReader(new InputStreamReader(redis.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        for (String line; (line = log.readLine()) != null; ) {
-            seen.append(line).append('\n');
-            if (line.contains("Ready to accept connections")) {
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        while (log.readLine() != null) {
-                            // discard: keeps the pipe drained until redis-server exits
-                        }
-                    } catch (IOException closed) {
-                        // the process is gone
-                    }
-                });
-                return "redis://127.0.0.1:" + port;
-            }
-        }
-        throw new IllegalStateException("redis-server exited before it was ready:\n" + seen);
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, command).canExecute()) {
-                return true;
-            }
-        }
-        return false;
+    private String startRedis() throws java.io.IOException {
+        redis = dev.duplex.redis.testing.RedisServer.start();
+        return redis.uri();
     }
 }
