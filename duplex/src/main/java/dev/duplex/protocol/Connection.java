@@ -57,9 +57,9 @@ public final class Connection {
     private final MessageInflater inflater;
     private final int compressionThreshold;
 
-    // Small to start (a server holds one connection per idle socket); they grow once if needed.
-    private final ArrayDeque<ProtocolEvent> events = new ArrayDeque<>(1);
-    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(1);
+    // Their arrays are made by the first item (a server holds one connection per idle socket).
+    private final Fifo<ProtocolEvent> events = new Fifo<>();
+    private final Fifo<ByteBuffer> outbound = new Fifo<>();
 
     private State state = State.OPEN;
     private boolean closeSent;
