@@ -57,9 +57,9 @@ public final class Connection {
     private final MessageInflater inflater;
     private final int compressionThreshold;
 
-    // Small to start (a server holds one connection per idle socket); they grow once if needed.
-    private final ArrayDeque<ProtocolEvent> events = new ArrayDeque<>(1);
-    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(1);
+    // Their arrays are made by the first item (a server holds one connection per idle socket).
+    private final Fifo<ProtocolEvent> events = new Fifo<>();
+    private final Fifo<ByteBuffer> outbound = new Fifo<>();
 
     private State state = State.OPEN;
     private boolean closeSent;
@@ -99,7 +99,8 @@ public final class Connection {
     private int fragments;
     private MessageBuffer message;
     private MessageBuffer textBuffer;
-    private final Utf8Validator utf8 = new Utf8Validator();
+    /** Made by the first text message (a server holds one connection per idle socket). */
+    private Utf8Validator utf8;
     private byte[] compressedChunk;
 
     // The control frame being read (RFC 6455 5.5: at most 125 bytes, may arrive between fragments);
@@ -144,7 +145,7 @@ public final class Connection {
         this.role = role;
         this.limits = limits;
         this.decoder = new FrameDecoder(role, limits, deflate != null);
-        this.encoder = new FrameEncoder(role, masks);
+        this.encoder = FrameEncoder.of(role, masks);
         this.compressionThreshold = compressionThreshold;
         this.inflater = deflate == null ? null : new MessageInflater(deflate, role);
         // java.util.zip cannot honour a window under 15 bits; the handshake declines such offers, but
@@ -268,7 +269,7 @@ public final class Connection {
             messageOpcode = op;
             messageCompressed = compressed;
             fragments = 1;
-            utf8.reset();
+            startUtf8(op);
             messageAsParts = streaming;
             messageStreamed = streaming && !compressed;
             if (messageStreamed) {
@@ -387,6 +388,18 @@ public final class Connection {
     private void validateInflated(int start) throws ProtocolException {
         if (messageOpcode == Opcode.TEXT && message.length > start) {
             validateText(start);
+        }
+    }
+
+    /** A text message starts: its UTF-8 is checked from a clean state. */
+    private void startUtf8(Opcode op) {
+        if (op != Opcode.TEXT) {
+            return;
+        }
+        if (utf8 == null) {
+            utf8 = new Utf8Validator();
+        } else {
+            utf8.reset();
         }
     }
 

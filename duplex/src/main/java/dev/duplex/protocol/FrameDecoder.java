@@ -37,16 +37,19 @@ public final class FrameDecoder {
     private final long maxFrameSize;
     private final boolean rsv1Allowed;
 
-    private final byte[] head = new byte[14];
+    /**
+     * A header that arrives split across reads, kept until it is whole; made for the first such
+     * header (most arrive whole, and a server holds one decoder per idle connection).
+     */
+    private byte[] head;
     private int headLength;
     private boolean inPayload;
 
+    // The current frame's header. RSV2 and RSV3 are always clear once checked, and whether the
+    // payload is masked follows from the role (RFC 6455 5.1), so neither takes a field.
     private boolean fin;
     private boolean rsv1;
-    private boolean rsv2;
-    private boolean rsv3;
     private Opcode opcode;
-    private boolean masked;
     private int maskKey;
     private long length;
     private long remaining;
@@ -77,18 +80,21 @@ public final class FrameDecoder {
         if (headLength == 0 && in.remaining() >= 2 && readWholeHeader(in)) {
             return true;
         }
-        int need = headLength < 2 ? 2 : headerSize();
+        int need = headLength < 2 ? 2 : headerSize(head[1]);
         while (headLength < need) {
             if (!in.hasRemaining()) {
                 return false;
             }
+            if (head == null) {
+                head = new byte[FrameEncoder.MAX_HEADER_SIZE];
+            }
             head[headLength++] = in.get();
             if (headLength == 2) {
-                checkFirstBytes();
-                need = headerSize();
+                checkFirstBytes(head[0], head[1]);
+                need = headerSize(head[1]);
             }
         }
-        parseLengthAndMask();
+        parseLengthAndMask(ByteBuffer.wrap(head), 0);
         headLength = 0;
         inPayload = true;
         remaining = length;
@@ -105,7 +111,7 @@ public final class FrameDecoder {
             return 0;
         }
         int pos = in.position();
-        if (masked) {
+        if (peerMasks()) {
             Masking.copyMasked(in, pos, dst, off, n, maskKey, (int) ((length - remaining) & 3));
         } else {
             Masking.copy(in, pos, dst, off, n);
@@ -124,28 +130,32 @@ public final class FrameDecoder {
             throw new IllegalArgumentException("more than the frame's payload at hand");
         }
         int pos = in.position();
-        if (masked && n > 0) {
+        if (peerMasks() && n > 0) {
             Masking.maskInPlace(in, pos, n, maskKey, (int) ((length - remaining) & 3));
         }
         in.position(pos + n);
         remaining -= n;
     }
 
-    /** The common case: the whole header is in {@code in}; read it with one bulk copy. */
+    /** The common case: the whole header is in {@code in}; read it where it is. */
     private boolean readWholeHeader(ByteBuffer in) throws ProtocolException {
         int pos = in.position();
-        head[0] = in.get(pos);
-        head[1] = in.get(pos + 1);
-        headLength = 2;
-        checkFirstBytes();
-        int size = headerSize();
+        byte b0 = in.get(pos);
+        byte b1 = in.get(pos + 1);
+        checkFirstBytes(b0, b1);
+        int size = headerSize(b1);
         if (in.remaining() < size) {
+            if (head == null) {
+                head = new byte[FrameEncoder.MAX_HEADER_SIZE];
+            }
+            head[0] = b0;
+            head[1] = b1;
+            headLength = 2;
             in.position(pos + 2);
             return false; // continue byte by byte from the third byte
         }
-        in.get(pos + 2, head, 2, size - 2);
+        parseLengthAndMask(in, pos);
         in.position(pos + size);
-        parseLengthAndMask();
         headLength = 0;
         inPayload = true;
         remaining = length;
@@ -191,7 +201,7 @@ public final class FrameDecoder {
             return null;
         }
         endFrame();
-        Frame f = new Frame(fin, rsv1, rsv2, rsv3, opcode, ByteBuffer.wrap(framePayload));
+        Frame f = new Frame(fin, rsv1, false, false, opcode, ByteBuffer.wrap(framePayload));
         framePayload = null;
         return f;
     }
@@ -213,15 +223,20 @@ public final class FrameDecoder {
         return length;
     }
 
-    private void checkFirstBytes() throws ProtocolException {
-        int b0 = head[0] & 0xFF;
-        int b1 = head[1] & 0xFF;
+    /** Frames from a client are masked, frames from a server are not (checked per frame). */
+    private boolean peerMasks() {
+        return role == Role.SERVER;
+    }
+
+    private void checkFirstBytes(byte byte0, byte byte1) throws ProtocolException {
+        int b0 = byte0 & 0xFF;
+        int b1 = byte1 & 0xFF;
         fin = (b0 & B0_FIN) != 0;
         rsv1 = (b0 & B0_RSV1) != 0;
-        rsv2 = (b0 & B0_RSV2) != 0;
-        rsv3 = (b0 & B0_RSV3) != 0;
+        boolean rsv2 = (b0 & B0_RSV2) != 0;
+        boolean rsv3 = (b0 & B0_RSV3) != 0;
         opcode = Opcode.of(b0 & B0_OPCODE);
-        masked = (b1 & B1_MASK) != 0;
+        boolean masked = (b1 & B1_MASK) != 0;
         int len7 = b1 & B1_LENGTH;
         // RFC 6455 5.2: reserved opcodes MUST fail the connection.
         if (opcode == null) {
@@ -253,17 +268,19 @@ public final class FrameDecoder {
         }
     }
 
-    private int headerSize() {
-        int len7 = head[1] & B1_LENGTH;
+    /** The header's size, from its second byte (whose mask bit was checked against the role). */
+    private static int headerSize(byte b1) {
+        int len7 = b1 & B1_LENGTH;
         int extended = len7 == LENGTH_16 ? 2 : len7 == LENGTH_64 ? 8 : 0;
-        return 2 + extended + (masked ? 4 : 0);
+        return 2 + extended + ((b1 & B1_MASK) != 0 ? 4 : 0);
     }
 
-    private void parseLengthAndMask() throws ProtocolException {
-        int len7 = head[1] & B1_LENGTH;
+    /** Reads the length and the masking key of the header at absolute index {@code at} of {@code h}. */
+    private void parseLengthAndMask(ByteBuffer h, int at) throws ProtocolException {
+        int len7 = h.get(at + 1) & B1_LENGTH;
         int p = 2;
         if (len7 == LENGTH_16) {
-            length = ((head[2] & 0xFF) << 8) | (head[3] & 0xFF);
+            length = ((h.get(at + 2) & 0xFF) << 8) | (h.get(at + 3) & 0xFF);
             p = 4;
             // RFC 6455 5.2: the minimal number of bytes MUST be used to encode the length.
             if (length <= CONTROL_MAX) {
@@ -272,7 +289,7 @@ public final class FrameDecoder {
         } else if (len7 == LENGTH_64) {
             long v = 0;
             for (int i = 2; i < 10; i++) {
-                v = (v << 8) | (head[i] & 0xFF);
+                v = (v << 8) | (h.get(at + i) & 0xFF);
             }
             p = 10;
             // RFC 6455 5.2: the most significant bit of a 64-bit length MUST be 0.
@@ -289,9 +306,9 @@ public final class FrameDecoder {
         if (length > maxFrameSize) {
             throw new ProtocolException(Violation.FRAME_TOO_BIG);
         }
-        if (masked) {
-            maskKey = ((head[p] & 0xFF) << 24) | ((head[p + 1] & 0xFF) << 16)
-                    | ((head[p + 2] & 0xFF) << 8) | (head[p + 3] & 0xFF);
+        if (peerMasks()) {
+            maskKey = ((h.get(at + p) & 0xFF) << 24) | ((h.get(at + p + 1) & 0xFF) << 16)
+                    | ((h.get(at + p + 2) & 0xFF) << 8) | (h.get(at + p + 3) & 0xFF);
         }
     }
 }

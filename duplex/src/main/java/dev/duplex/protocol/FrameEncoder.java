@@ -15,9 +15,20 @@ public final class FrameEncoder {
     private final Role role;
     private final MaskSource masks;
 
+    /** A server never masks (RFC 6455 5.1), so it needs no mask source and one encoder serves all its connections. */
+    private static final FrameEncoder SERVER = new FrameEncoder(Role.SERVER, null);
+
     public FrameEncoder(Role role, MaskSource masks) {
         this.role = role;
         this.masks = masks;
+    }
+
+    /**
+     * An encoder for {@code role}: the one shared server encoder (it holds no state), or a new client
+     * encoder that masks with keys from {@code masks}.
+     */
+    public static FrameEncoder of(Role role, MaskSource masks) {
+        return role == Role.SERVER ? SERVER : new FrameEncoder(role, masks);
     }
 
     /** Encodes a frame as it is, reserved bits included; no validation (tests use this to misbehave). */

@@ -118,4 +118,18 @@ class FrameEncoderTest {
     static ByteBuffer ascii(String s) {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
+
+    @Test
+    void serverConnectionsShareOneEncoderAndClientsMaskWithTheirOwnSource() {
+        MaskSource never = () -> {
+            throw new AssertionError("a server never masks");
+        };
+        assertThat(FrameEncoder.of(Role.SERVER, never)).isSameAs(FrameEncoder.of(Role.SERVER, () -> 1));
+        assertThat(Hex.of(FrameEncoder.of(Role.SERVER, never).encode(Frame.text("Hello", true))))
+                .isEqualTo("810548656c6c6f"); // text Hello, unmasked
+        FrameEncoder client = FrameEncoder.of(Role.CLIENT, () -> 0x37fa213d);
+        assertThat(client).isNotSameAs(FrameEncoder.of(Role.CLIENT, () -> 0x37fa213d));
+        assertThat(Hex.of(client.encode(Frame.text("Hello", true))))
+                .isEqualTo("818537fa213d7f9f4d5158"); // RFC 6455 5.7: masked text Hello
+    }
 }

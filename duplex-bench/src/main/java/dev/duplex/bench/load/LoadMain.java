@@ -10,7 +10,8 @@ import org.HdrHistogram.Histogram;
  * java -cp duplex-bench/target/benchmarks.jar dev.duplex.bench.load.LoadMain echo --port 8080 \
  *     --connections 100 --in-flight 16 --size 32 [--binary] [--raw] [--warmup 2] [--measure 5]
  * </pre>
- * {@code idle --port N --pid PID [--node] [--connections N] [--hold S]} (server memory per idle connection),
+ * {@code idle --port N --pid PID [--node] [--connections N] [--idle-warmup M] [--hold S]} (server memory per
+ * idle connection, after M × N warm-up connections; see {@link IdleLoad}),
  * or {@code broadcast --port N [--members M] [--window W]} against a chat (broadcast) server.
  * The whole suite (servers started, rounds, the table in docs/performance.md) is {@link Suite}.
  */
@@ -32,8 +33,10 @@ public final class LoadMain {
             int port = Integer.parseInt(opt(args, "--port", "8080"));
             try (MemoryProbe probe = flag(args, "--node") ? MemoryProbe.node(pid, port) : MemoryProbe.jvm(pid)) {
                 IdleLoad.Result r = IdleLoad.run(new InetSocketAddress(opt(args, "--host", "127.0.0.1"), port),
-                        opt(args, "--path", "/"), Integer.parseInt(opt(args, "--connections", "10000")), probe,
+                        opt(args, "--path", "/"), Integer.parseInt(opt(args, "--connections", "10000")),
+                        Integer.parseInt(opt(args, "--idle-warmup", Integer.toString(IdleLoad.DEFAULT_WARMUP))), probe,
                         (long) (Double.parseDouble(opt(args, "--hold", "0")) * 1000));
+                System.out.println(r.trace());
                 System.out.printf("%,.0f B/conn (RSS %,.0f, heap %,.0f)%n", r.totalPerConnection(),
                         r.rssPerConnection(), r.heapPerConnection());
             }

@@ -2,14 +2,19 @@ package dev.duplex.bench.load;
 
 import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.remote.JMXConnector;
@@ -18,12 +23,17 @@ import javax.management.remote.JMXServiceURL;
 
 /**
  * Memory of a server process after a full GC: resident set size from {@code /proc/<pid>/status}
- * (VmRSS) and the live heap, read over JMX (JVMs, attached through the Attach API) or from the Node
- * peer's {@code /stats} endpoint.
+ * (VmRSS) and the live heap, read over JMX (JVMs, attached through the Attach API: the heap pools'
+ * usage as the full GC left it) or from the Node peer's {@code /stats} endpoint.
  */
 abstract sealed class MemoryProbe implements AutoCloseable {
     /** Bytes; {@code heap} is the live heap after a full collection. */
     record Sample(long rss, long heap) {}
+
+    /** The server is quiet once it used at most QUIET_TICKS (20 ms, 2 % of a core) in QUIET_WINDOW_MILLIS. */
+    static final long QUIET_WINDOW_MILLIS = 1000;
+    static final long QUIET_TICKS = 2;
+    private static final long QUIET_POLL_MILLIS = 100;
 
     final long pid;
 
@@ -32,6 +42,11 @@ abstract sealed class MemoryProbe implements AutoCloseable {
     }
 
     abstract Sample sample() throws IOException;
+
+    /** What else the server tells about itself, for the log (the JVMs: total JIT compilation time so far). */
+    String detail() throws IOException {
+        return "";
+    }
 
     /**
      * Whether the heap is outside the RSS delta. True for the JVMs, whose heaps are pre-touched
@@ -61,9 +76,48 @@ abstract sealed class MemoryProbe implements AutoCloseable {
         return Long.parseLong(m.group(1)) * 1024;
     }
 
+    /** CPU time the server process has used so far, user plus system, in clock ticks (10 ms on Linux). */
+    long cpuTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // The fields after the command name, which is in parentheses and may itself hold spaces.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /**
+     * Waits until the server has gone quiet: at most {@link #QUIET_TICKS} of CPU time used over the
+     * last {@link #QUIET_WINDOW_MILLIS}, so that work left over from what came before (the JIT
+     * compiling what it has just seen run, a GC, released connections) is finished. The same test
+     * for every server, whatever it runs on. Returns the milliseconds waited, or -1 if the server
+     * was still busy after {@code timeoutMillis}.
+     */
+    long awaitQuiet(long timeoutMillis) throws IOException {
+        long start = System.nanoTime();
+        int slots = (int) (QUIET_WINDOW_MILLIS / QUIET_POLL_MILLIS);
+        long[] ticks = new long[slots + 1];
+        for (int i = 0; ; i++) {
+            ticks[i % ticks.length] = cpuTicks();
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            if (i >= slots && ticks[i % ticks.length] - ticks[(i - slots) % ticks.length] <= QUIET_TICKS) {
+                return waited;
+            }
+            if (waited > timeoutMillis) {
+                return -1;
+            }
+            try {
+                Thread.sleep(QUIET_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+    }
+
     private static final class Jvm extends MemoryProbe {
         private final JMXConnector connector;
         private final MemoryMXBean memory;
+        private final CompilationMXBean jit;
+        private final List<MemoryPoolMXBean> pools;
 
         Jvm(long pid) throws IOException {
             super(pid);
@@ -81,13 +135,31 @@ abstract sealed class MemoryProbe implements AutoCloseable {
             connector = JMXConnectorFactory.connect(new JMXServiceURL(url));
             memory = ManagementFactory.newPlatformMXBeanProxy(connector.getMBeanServerConnection(),
                     ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+            jit = ManagementFactory.newPlatformMXBeanProxy(connector.getMBeanServerConnection(),
+                    ManagementFactory.COMPILATION_MXBEAN_NAME, CompilationMXBean.class);
+            pools = ManagementFactory.getPlatformMXBeans(connector.getMBeanServerConnection(), MemoryPoolMXBean.class)
+                    .stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
         }
 
         @Override
         Sample sample() throws IOException {
             memory.gc();
             memory.gc();
-            return new Sample(rss(), memory.getHeapMemoryUsage().getUsed());
+            // What the full GC left, per heap pool: not the current usage, which also counts whatever
+            // the server allocated since (a fresh TLAB of up to a region, 1 MiB here, for this very call).
+            long live = 0;
+            for (MemoryPoolMXBean pool : pools) {
+                MemoryUsage u = pool.getCollectionUsage();
+                if (u != null) {
+                    live += u.getUsed();
+                }
+            }
+            return new Sample(rss(), live);
+        }
+
+        @Override
+        String detail() {
+            return "JIT " + jit.getTotalCompilationTime() + " ms";
         }
 
         @Override

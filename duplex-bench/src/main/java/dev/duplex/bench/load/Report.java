@@ -152,9 +152,11 @@ final class Report {
                     + " | " + num1(m[1] / 1024) + " | " + num1(m[2] / 1024) + " |");
         }
         line("");
-        line("Per connection = (after − before) / N, both samples after a full GC, with the connections open "
-                + "and upgraded. JVMs: RSS Δ (`VmRSS`; the heap is pre-touched, so heap growth is not in it) + live "
-                + "heap Δ (JMX). ¹ Node: RSS Δ only (the V8 heap grows inside RSS; its heap Δ is shown for information).");
+        line("Per connection = (after − before) / N, both samples after a warm-up of " + o.idleWarmup + " × N "
+                + "connections and a full GC, with the connections open, upgraded and silent (see below). JVMs: RSS Δ "
+                + "(`VmRSS`; the heap is pre-touched, so heap growth is not in it) + live heap Δ (JMX); the heap part "
+                + "is exact to a few bytes, the RSS part is what native memory the server added. ¹ Node: RSS Δ only "
+                + "(the V8 heap grows inside RSS; its heap Δ is shown for information).");
         line("");
     }
 
@@ -252,9 +254,15 @@ final class Report {
                 + "`write` per message and one `flush` per read batch; Jetty uses its Jetty WebSocket API; Java-WebSocket "
                 + "its `WebSocketServer`; Node `ws` `WebSocketServer` with `perMessageDeflate: false`. Sources: "
                 + "`duplex-bench/src/main/java/dev/duplex/bench/peers/`, `duplex-bench/peers/ws-server.js`.");
-        line("- **Idle memory**: 200 connections warm the server up and are closed; a full GC; then N connections are "
-                + "opened and upgraded, and after a second full GC the difference is divided by N. 100 of the held "
-                + "connections then echo a message, to prove they are alive.");
+        line("- **Idle memory**: first a warm-up, so that what is measured is the cost of one more connection in a "
+                + "server that has been running and not a fresh process's one-time costs (classes, compiled code, the "
+                + "C allocator's arenas): " + o.idleWarmup + " × N connections in batches of N / " + IdleLoad.WARM_BATCHES
+                + ", each upgraded, echoing one message and closed (batches smaller than N, so pools and tables that "
+                + "grow with the number of open connections still grow during the measurement). Then, once the server "
+                + "has gone quiet (at most 2 % of a core used over 1 s, read from `/proc`), a full GC and the baseline; "
+                + "N connections opened and upgraded; quiet again, a full GC and the second sample; the difference "
+                + "divided by N. 100 of the held connections then echo a message, to prove they are alive. The same "
+                + "steps and the same JVM flags (`" + String.join(" ", ServerProcess.JVM_FLAGS) + "`) for every server.");
         line("");
     }
 

@@ -60,6 +60,7 @@ public final class Suite {
         double warmup = 1;
         double measure = 2.5;
         int idleConnections = 10_000;
+        int idleWarmup = IdleLoad.DEFAULT_WARMUP;
         int members = 1_000;
         int window = 8;
         String serverCpu;
@@ -85,6 +86,7 @@ public final class Suite {
                     case "--warmup" -> o.warmup = Double.parseDouble(args[++i]);
                     case "--measure" -> o.measure = Double.parseDouble(args[++i]);
                     case "--idle-connections" -> o.idleConnections = Integer.parseInt(args[++i]);
+                    case "--idle-warmup" -> o.idleWarmup = Integer.parseInt(args[++i]);
                     case "--members" -> o.members = Integer.parseInt(args[++i]);
                     case "--window" -> o.window = Integer.parseInt(args[++i]);
                     case "--server-cpu" -> o.serverCpu = args[++i];
@@ -109,7 +111,8 @@ public final class Suite {
 
     static final String USAGE = """
             options: --rounds N --first-warmup S --warmup S --measure S --servers id,id,...
-                     --workloads a,b,c,d,e,f --idle-connections N --members M --window W
+                     --workloads a,b,c,d,e,f --idle-connections N --idle-warmup M (× N connections)
+                     --members M --window W
                      --server-cpu LIST --generator-cpu LIST (for the report; run.sh pins)
                      --out FILE --no-write --note TEXT --duplex-version TEXT --command TEXT""";
 
@@ -214,10 +217,10 @@ public final class Suite {
                     (System.nanoTime() - t) / 1e9);
             if (o.workloads.contains(Workload.E) && !s.raw()) {
                 try (MemoryProbe probe = server.memoryProbe()) {
-                    IdleLoad.Result r = IdleLoad.run(server.address(), "/", o.idleConnections, probe);
-                    log.printf("   e  %,.0f B/conn (rss %,.0f + heap %,.0f)  [%.1f s]%n",
+                    IdleLoad.Result r = IdleLoad.run(server.address(), "/", o.idleConnections, o.idleWarmup, probe);
+                    log.printf("   e  %,.0f B/conn (rss %,.0f + heap %,.0f)  [%.1f s]%n      %s%n",
                             r.totalPerConnection(), r.rssPerConnection(), r.heapPerConnection(),
-                            (System.nanoTime() - t) / 1e9);
+                            (System.nanoTime() - t) / 1e9, r.trace());
                     results.add(Workload.E, s.id(), new double[] {
                             r.totalPerConnection(), r.rssPerConnection(), r.heapPerConnection()});
                 } catch (IOException | RuntimeException e) {
