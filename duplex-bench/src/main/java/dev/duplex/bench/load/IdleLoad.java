@@ -23,8 +23,8 @@ import java.util.List;
  * pool) is sized for N / 5 by the warm-up and its growth to N is counted.
  *
  * <p>Each sample waits until the server has gone quiet ({@link MemoryProbe#awaitQuiet}) and is then
- * taken after a full GC; one sample is taken and thrown away before the warm-up (see {@code run}). A sample of the held connections echoes a message after the measurement,
- * to prove they are live.
+ * taken after a full GC; one sample is taken and thrown away before the warm-up (see {@code run}).
+ * A sample of the held connections echoes a message after the measurement, to prove they are live.
  */
 public final class IdleLoad {
     /**
@@ -46,7 +46,10 @@ public final class IdleLoad {
         return run(address, path, n, warmup, probe, 0);
     }
 
-    /** As {@link #run(InetSocketAddress, String, int, int, MemoryProbe)}, holding the connections {@code holdMillis} longer (to inspect the server). */
+    /**
+     * As {@link #run(InetSocketAddress, String, int, int, MemoryProbe)}, holding the connections
+     * {@code holdMillis} longer (to inspect the server).
+     */
     static Result run(InetSocketAddress address, String path, int n, int warmup, MemoryProbe probe, long holdMillis)
             throws IOException {
         Frames frames = new Frames(32, false, 16, n);

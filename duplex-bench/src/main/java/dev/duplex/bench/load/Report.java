@@ -136,8 +136,8 @@ final class Report {
     private void idleTable() {
         line("### (e) " + o.idleConnections + " idle connections: server memory per connection");
         line("");
-        line("| server | KiB per connection | × Netty NIO | RSS Δ KiB | heap Δ KiB |");
-        line("|---|--:|--:|--:|--:|");
+        line("| server | KiB per connection | × Netty NIO | RSS Δ KiB | heap Δ KiB | heap × Netty NIO |");
+        line("|---|--:|--:|--:|--:|--:|");
         double[] base = r.median(Suite.Workload.E, BASE);
         for (ServerSpec s : servers) {
             if (s.chat() || s.raw()) {
@@ -145,17 +145,18 @@ final class Report {
             }
             double[] m = r.median(Suite.Workload.E, s.id());
             if (m == null) {
-                line("| " + s.label() + " | " + failed(Suite.Workload.E, s.id()) + " ||||");
+                line("| " + s.label() + " | " + failed(Suite.Workload.E, s.id()) + " |||||");
                 continue;
             }
             line("| " + s.label() + (s.node() ? " ¹" : "") + " | " + num1(m[0] / 1024) + " | " + ratio(m[0], base, 0)
-                    + " | " + num1(m[1] / 1024) + " | " + num1(m[2] / 1024) + " |");
+                    + " | " + num1(m[1] / 1024) + " | " + num1(m[2] / 1024) + " | " + ratio(m[2], base, 2) + " |");
         }
         line("");
         line("Per connection = (after − before) / N, both samples after a warm-up of " + o.idleWarmup + " × N "
                 + "connections and a full GC, with the connections open, upgraded and silent (see below). JVMs: RSS Δ "
                 + "(`VmRSS`; the heap is pre-touched, so heap growth is not in it) + live heap Δ (JMX); the heap part "
-                + "is exact to a few bytes, the RSS part is what native memory the server added. ¹ Node: RSS Δ only "
+                + "repeats to a few bytes, the RSS part (native memory the server added) to some tens of bytes, a few "
+                + "hundred when a server's JIT is still compiling. ¹ Node: RSS Δ only "
                 + "(the V8 heap grows inside RSS; its heap Δ is shown for information).");
         line("");
     }
@@ -256,11 +257,13 @@ final class Report {
                 + "`duplex-bench/src/main/java/dev/duplex/bench/peers/`, `duplex-bench/peers/ws-server.js`.");
         line("- **Idle memory**: first a warm-up, so that what is measured is the cost of one more connection in a "
                 + "server that has been running and not a fresh process's one-time costs (classes, compiled code, the "
-                + "C allocator's arenas): " + o.idleWarmup + " × N connections in batches of N / " + IdleLoad.WARM_BATCHES
-                + ", each upgraded, echoing one message and closed (batches smaller than N, so pools and tables that "
-                + "grow with the number of open connections still grow during the measurement). Then, once the server "
-                + "has gone quiet (at most 2 % of a core used over 1 s, read from `/proc`), a full GC and the baseline; "
-                + "N connections opened and upgraded; quiet again, a full GC and the second sample; the difference "
+                + "C allocator's arenas): one sample thrown away (the JMX probe's first calls load classes in the "
+                + "server, which can send compiled code back to the JIT), then " + o.idleWarmup + " × N connections in "
+                + "batches of N / " + IdleLoad.WARM_BATCHES + ", each upgraded, echoing one message and closed "
+                + "(batches smaller than N, so pools and tables that grow with the number of open connections still "
+                + "grow during the measurement). Then, once the server has gone quiet (at most 2 % of a core used "
+                + "over 1 s, read from `/proc`), a full GC and the baseline; N connections opened and upgraded; "
+                + "quiet again, a full GC and the second sample; the difference "
                 + "divided by N. 100 of the held connections then echo a message, to prove they are alive. The same "
                 + "steps and the same JVM flags (`" + String.join(" ", ServerProcess.JVM_FLAGS) + "`) for every server.");
         line("");
