@@ -1,13 +1,14 @@
 package dev.duplex.app;
 
 import dev.duplex.protocol.Limits;
+import dev.duplex.server.WebSocketHandler;
 import dev.duplex.server.WebSocketServer;
 
 /**
  * {@code duplex echo}: every text message comes back as text, every binary message as binary,
  * unchanged, on any path; the page at {@code /} tries it from a browser. Messages are echoed part by
- * part as they arrive ({@code ws.onpart(ws::sendPart)}), so a 16 MiB message is never held whole and
- * its echo starts before it has all arrived.
+ * part as they arrive ({@link dev.duplex.server.WebSocketHandler#echo()}), so a 16 MiB message is never
+ * held whole and its echo starts before it has all arrived.
  */
 public final class EchoServer {
 
@@ -24,10 +25,10 @@ public final class EchoServer {
         Servers.configure(builder, settings);
         // Routes match whole paths, one {param} per segment; this covers any realistic path.
         StringBuilder pattern = new StringBuilder();
-        builder.route("/", ws -> ws.onpart(ws::sendPart));
+        builder.route("/", WebSocketHandler.echo());
         for (int i = 1; i <= MAX_PATH_SEGMENTS; i++) {
             pattern.append("/{p").append(i).append('}');
-            builder.route(pattern.toString(), ws -> ws.onpart(ws::sendPart));
+            builder.route(pattern.toString(), WebSocketHandler.echo());
         }
         builder.staticResources("/", "web/echo", EchoServer.class.getClassLoader());
         builder.staticResources("/", "web/common", EchoServer.class.getClassLoader()); // shared style.css

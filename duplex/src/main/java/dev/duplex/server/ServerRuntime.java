@@ -183,6 +183,9 @@ final class ServerRuntime implements ServerCallbacks {
         ServerWebSocket ws = new ServerWebSocket(exchange.channel(), req, route.handler(), decision.attachment);
         open.add(ws);
         exchange.upgrade(accepted, ws.new Listener(removeFromOpen));
+        if (route.handler().receivesParts()) {
+            exchange.channel().streamMessages(true); // on this loop, before any frame is read
+        }
     }
 
     private void serveHttp(HttpRequest request, ServerRequest req, ServerExchange exchange) {

@@ -188,7 +188,7 @@ public final class ServerWebSocket {
      */
     public ServerWebSocket onpart(Consumer<MessagePart> handler) {
         this.onpart = handler;
-        channel.streamMessages(handler != null);
+        channel.streamMessages(handler != null || this.handler.receivesParts());
         return this;
     }
 
@@ -234,27 +234,24 @@ public final class ServerWebSocket {
         public void onEvent(WsChannel ch, ProtocolEvent event) {
             switch (event) {
                 case ProtocolEvent.TextMessage t -> {
-                    Consumer<MessagePart> p = onpart;
-                    if (p != null) { // arrived whole before streaming took effect
+                    if (wantsParts()) { // arrived whole before streaming took effect
                         ByteBuffer bytes = ByteBuffer.wrap(t.text().getBytes(StandardCharsets.UTF_8));
-                        deliverPart(p, new MessagePart(true, bytes.asReadOnlyBuffer(), true, true));
+                        deliverPart(new MessagePart(true, bytes.asReadOnlyBuffer(), true, true));
                     } else {
                         deliver(Message.text(t.text()));
                     }
                 }
                 case ProtocolEvent.BinaryMessage b -> {
-                    Consumer<MessagePart> p = onpart;
-                    if (p != null) {
-                        deliverPart(p, new MessagePart(false, b.data(), true, true));
+                    if (wantsParts()) {
+                        deliverPart(new MessagePart(false, b.data(), true, true));
                     } else {
                         deliver(Message.binary(b.data()));
                     }
                 }
                 case ProtocolEvent.MessagePart m -> {
-                    Consumer<MessagePart> p = onpart;
                     MessagePart part = new MessagePart(m.text(), m.data(), m.first(), m.last());
-                    if (p != null) {
-                        deliverPart(p, part);
+                    if (wantsParts()) {
+                        deliverPart(part);
                     } else {
                         wholeFromParts(part); // onpart was set back to null mid-message
                     }
@@ -287,9 +284,17 @@ public final class ServerWebSocket {
             }
         }
 
-        private void deliverPart(Consumer<MessagePart> p, MessagePart part) {
+        private boolean wantsParts() {
+            return onpart != null || handler.receivesParts();
+        }
+
+        private void deliverPart(MessagePart part) {
             try {
-                p.accept(part);
+                handler.onPart(ServerWebSocket.this, part);
+                Consumer<MessagePart> p = onpart;
+                if (p != null) {
+                    p.accept(part);
+                }
             } catch (RuntimeException | Error e) {
                 handlerFailed(e);
             }

@@ -7,11 +7,21 @@ package dev.duplex.server;
  * never concurrently: on the connection's event loop (they must not block) unless the server was
  * built with {@link WebSocketServer.Builder#virtualThreadHandlers(boolean)}.
  *
- * <p>Order: {@link #onOpen} once, then {@link #onMessage} for each message, then — when the
+ * <p>Order: {@link #onOpen} once, then {@link #onMessage} for each message (or {@link #onPart} for each
+ * part, see {@link #receivesParts()}), then — when the
  * connection failed — {@link #onError}, and always {@link #onClose} last, exactly once.
  */
 @FunctionalInterface
 public interface WebSocketHandler {
+
+    /**
+     * An echo: every message goes back unchanged, in kind, part by part as it arrives (a 16 MiB
+     * message is never held whole), and the peer's close code and reason come back with the close.
+     * Stateless: the same instance serves every connection.
+     */
+    static WebSocketHandler echo() {
+        return EchoHandler.INSTANCE;
+    }
 
     /** The opening handshake completed; the socket is OPEN and messages may be sent. */
     void onOpen(ServerWebSocket ws);
@@ -19,9 +29,46 @@ public interface WebSocketHandler {
     /** A complete message arrived (called before the socket's {@code onmessage} handler). */
     default void onMessage(ServerWebSocket ws, Message message) {}
 
+    /**
+     * Whether this handler takes every message in parts, as it arrives ({@link #onPart}), instead of
+     * whole ({@link #onMessage}): then the connection streams from its first message on. One stateless
+     * handler instance can serve every connection of a route this way (nothing is made per connection,
+     * unlike {@code ws.onpart(...)} in a lambda route).
+     */
+    default boolean receivesParts() {
+        return false;
+    }
+
+    /**
+     * A piece of a message arrived (see {@link MessagePart}: its bytes are valid during this call
+     * only), when {@link #receivesParts()} or the socket's {@code onpart} handler asks for parts;
+     * called before the socket's {@code onpart} handler.
+     */
+    default void onPart(ServerWebSocket ws, MessagePart part) {}
+
     /** The connection failed (protocol violation, I/O error, timeout, handler exception). */
     default void onError(ServerWebSocket ws, Throwable error) {}
 
     /** The connection is closed. */
     default void onClose(ServerWebSocket ws, CloseEvent event) {}
+}
+
+/** {@link WebSocketHandler#echo()}. */
+final class EchoHandler implements WebSocketHandler {
+    static final EchoHandler INSTANCE = new EchoHandler();
+
+    private EchoHandler() {}
+
+    @Override
+    public void onOpen(ServerWebSocket ws) {}
+
+    @Override
+    public boolean receivesParts() {
+        return true;
+    }
+
+    @Override
+    public void onPart(ServerWebSocket ws, MessagePart part) {
+        ws.sendPart(part);
+    }
 }

@@ -96,6 +96,7 @@ class JdkClientInteropTest {
                         ws.send("[whole, after the parts]"); // must not land inside the echoed message
                     }
                 }).onclose(serverCloses::add))
+                .route("/echo-handler", WebSocketHandler.echo()) // the stateless parts echo
                 .virtualThreadHandlers(virtual);
         HttpClient.Builder cb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(60));
         if (tls) {
@@ -117,6 +118,18 @@ class JdkClientInteropTest {
                     assertThat(parts.get() - before).as("a 16 MiB message streamed in parts").isGreaterThan(8);
                 }
             }
+            // the library's stateless echo handler streams too
+            Collector e = new Collector();
+            WebSocket ws2 = client.newWebSocketBuilder().buildAsync(URI.create(base + "/echo-handler"), e).get(60, TimeUnit.SECONDS);
+            byte[] sixteen = new byte[16 << 20];
+            new Random(3).nextBytes(sixteen);
+            ws2.sendBinary(ByteBuffer.wrap(sixteen), true).get(120, TimeUnit.SECONDS);
+            assertThat((byte[]) e.messages.poll(120, TimeUnit.SECONDS)).isEqualTo(sixteen);
+            ws2.sendText("héllo", true).get(60, TimeUnit.SECONDS);
+            assertThat(e.messages.poll(60, TimeUnit.SECONDS)).isEqualTo("héllo");
+            ws2.sendClose(4003, "echo my reason").get(60, TimeUnit.SECONDS);
+            assertThat(e.closed.get(60, TimeUnit.SECONDS)).isEqualTo("4003 echo my reason");
+
             String big = "é€😀x".repeat(100_000); // characters split across reads and parts
             ws.sendText(big, true).get(120, TimeUnit.SECONDS);
             assertThat(c.messages.poll(120, TimeUnit.SECONDS)).isEqualTo(big);

@@ -61,7 +61,7 @@ final class Report {
         line("| load average (1/5/15 min) | before " + loadBefore + ", after " + loadAfter + " |");
         line("| JDK | " + Machine.jdk() + " (servers and generator) |");
         line("| server JVM flags | `" + String.join(" ", ServerProcess.JVM_FLAGS) + "` (all Java servers) |");
-        line("| echo handlers | Duplex echoes each message part by part as it arrives (`ws.onpart(ws::sendPart)`, as "
+        line("| echo handlers | Duplex echoes each message part by part as it arrives (`WebSocketHandler.echo()`, as "
                 + "`duplex echo` does); the peers echo whole messages, as their own echo examples do |");
         line("| versions | Duplex " + o.duplexVersion
                 + ", Netty " + Machine.mavenVersion("io.netty", "netty-codec-http")

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Duplex's own server under the same conditions as the peers: {@code --mode echo} sends each message
- * back part by part as it arrives ({@code ws.onpart(ws::sendPart)}, as the {@code duplex echo} app
+ * back part by part as it arrives ({@code WebSocketHandler.echo()}, as the {@code duplex echo} app
  * does: a large message is never held whole; {@code --mode echo-whole} waits for whole messages); {@code --mode broadcast} (the chat room) prepares each message once as a {@link Broadcast} and
  * queues the same frame bytes on every open connection. One event loop per core (the default),
  * permessage-deflate off, frame and message limits at {@link Peers#MAX_MESSAGE}.
@@ -28,7 +28,7 @@ public final class DuplexServer {
         } else if (mode.equals("echo-whole")) {
             b.route("/", ws -> ws.onmessage(ws::send));
         } else {
-            b.route("/", ws -> ws.onpart(ws::sendPart));
+            b.route("/", dev.duplex.server.WebSocketHandler.echo()); // parts, one handler for all connections
         }
         WebSocketServer server = b.build().start();
         self.set(server);
