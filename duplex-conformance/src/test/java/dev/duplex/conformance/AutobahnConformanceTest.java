@@ -43,6 +43,8 @@ class AutobahnConformanceTest {
         Wstest.deleteTree(root.resolve("client"));
         Files.createDirectories(root);
         long t0 = System.nanoTime();
+        Wstest.library(); // the suite's Python, compiled once for all fuzzers (kept in target/ for later runs)
+        long compiled = System.nanoTime();
 
         // Autobahn's fuzzing clients -> Duplex's server (one server; each fuzzer runs its share)
         WebSocketServer server = AutobahnEchoServer.start(0);
@@ -83,7 +85,7 @@ class AutobahnConformanceTest {
                     }
                 }, task -> Thread.ofPlatform().name("autobahn-client-" + (clientRuns.size() + 1)).daemon().start(task)));
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             fuzzingClients.forEach(Process::destroyForcibly);
             fuzzingServers.forEach(Process::destroyForcibly);
             server.close();
@@ -125,7 +127,8 @@ class AutobahnConformanceTest {
         StringBuilder summary = new StringBuilder();
         summary.append("Cases: ").append(String.join(", ", cases)).append(".\n\n")
                 .append("Run by ").append(shares.size()).append(" fuzzer(s) per direction, all side by side. ")
-                .append("Wall time: server side ").append(seconds(serverDone - t0))
+                .append("Wall time: compiling the suite's Python ").append(seconds(compiled - t0))
+                .append(", server side ").append(seconds(serverDone - t0))
                 .append(", client side ").append(seconds(clientDone - t0)).append(".\n\n");
         boolean passed = true;
         passed &= report(summary, "Server (Autobahn fuzzing client → Duplex echo server)",
