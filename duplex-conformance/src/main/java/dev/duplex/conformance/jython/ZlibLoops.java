@@ -1,6 +1,5 @@
 package dev.duplex.conformance.jython;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -39,7 +38,7 @@ public final class ZlibLoops {
             }
             n += produced;
         }
-        return bytes(out, n);
+        return ByteStrings.str(out, n);
     }
 
     /**
@@ -64,11 +63,6 @@ public final class ZlibLoops {
                 break;
             }
         }
-        return bytes(out, n);
-    }
-
-    /** A Python byte string of {@code b[0..n)}. */
-    static PyString bytes(byte[] b, int n) {
-        return new PyString(new String(b, 0, n, StandardCharsets.ISO_8859_1));
+        return ByteStrings.str(out, n);
     }
 }

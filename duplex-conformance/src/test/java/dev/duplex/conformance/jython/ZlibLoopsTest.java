@@ -67,7 +67,7 @@ class ZlibLoopsTest {
     }
 
     private static PyString bytes(byte[] b) {
-        return ZlibLoops.bytes(b, b.length);
+        return ByteStrings.str(b, b.length);
     }
 
     /** Text that compresses well, random bytes that do not, and a mix, 0 to 70 KiB. */
