@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Autobahn|Testsuite against Duplex, both directions at once: Autobahn's fuzzing client against
  * {@link AutobahnEchoServer}, its fuzzing server against {@link AutobahnClient}. Each direction's
- * cases are shared out among {@code autobahn.fuzzers} Jython fuzzers (default 2) running side by
+ * cases are shared out among {@code autobahn.fuzzers} Jython fuzzers (default 1) running side by
  * side ({@link AutobahnCases#split}); their reports are merged. {@code -Dautobahn.cases=all} runs
  * every case of sections 1-13 (the default, CI included); {@code standard} and {@code quick} are
  * subsets. Reports land in {@code target/autobahn/{server,client}/N/reports/}, the summary in
@@ -36,7 +36,7 @@ class AutobahnConformanceTest {
     void autobahnTestsuiteBothDirections() throws Exception {
         assumeTrue(Boolean.getBoolean("autobahn.run"), "Autobahn run off: -Pconformance or -Dautobahn.run=true");
         List<String> cases = AutobahnCases.select(System.getProperty("autobahn.cases", "standard"));
-        int fuzzers = Integer.getInteger("autobahn.fuzzers", 2);
+        int fuzzers = Integer.getInteger("autobahn.fuzzers", 1);
         List<List<String>> shares = AutobahnCases.split(cases, fuzzers);
         Path root = Wstest.workRoot();
         Wstest.deleteTree(root.resolve("server"));
