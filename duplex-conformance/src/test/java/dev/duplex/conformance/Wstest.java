@@ -140,6 +140,9 @@ final class Wstest {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g", "-Xss4m",
+                // the fuzzer is one busy Python thread making short-lived garbage: the serial
+                // collector costs it least (no concurrent or parallel GC threads on two cores)
+                "-XX:+UseSerialGC",
                 // Jython's index of Java packages, built once and shared (same classpath every time)
                 "-Dpython.cachedir=" + workRoot().resolve("jython-cache"),
                 "-Dpython.path=" + lib,
