@@ -16,10 +16,12 @@ sockets keep the original methods. Import it before the fuzzer opens any socket.
 """
 
 import errno
+import time
 
 import jarray
 
 import _socket
+from java.lang import System
 from org.python.core import Py
 from org.python.core.util import StringUtil
 
@@ -128,6 +130,21 @@ def _stream_recv(self, bufsize, flags=0):
 _original_select = _socket.select
 
 
+def _readable(sock):
+    """_realsocket._readable() without the debug-log call it makes on every check: the same test."""
+    kind = sock.socket_type
+    if kind == _socket.CLIENT_SOCKET or kind == _socket.DATAGRAM_SOCKET:
+        head = sock.incoming_head
+        return bool((head is not None and head.readableBytes()) or sock.incoming.peek())
+    if kind == _socket.SERVER_SOCKET:
+        return bool(sock.child_queue.peek())
+    return False
+
+
+# Waits this short are answered at once (see _select).
+_SHORT_WAIT = 0.0005
+
+
 def _select(rlist, wlist, xlist, timeout=None):
     """select() that answers at once, without registering with every socket, when one is ready.
 
@@ -136,12 +153,29 @@ def _select(rlist, wlist, xlist, timeout=None):
     setup was the fuzzer's largest cost (over half of its main thread in a profile). Readiness is
     checked the same way here (level-triggered, as the original does first); only when nothing is
     ready does the original wait.
+
+    Nor does it wait when asked to wait no more than _SHORT_WAIT: Twisted asks for such a wait when
+    a timed call is due almost at once, as when autobahn paces a chopped write (section 9.5/9.6:
+    1 MiB in 64-byte writes) with callLater(0.00001) between the pieces; Jython's wait would cost
+    far more than the wait itself. An empty answer sends the reactor back to its timed calls, which
+    run once due, as after the wait.
     """
-    readable = [s for s in rlist if s.fileno()._readable()]
+    readable = [s for s in rlist if _readable(s.fileno())]
     writable = [s for s in wlist if s.fileno()._writable()]
     if readable or writable or timeout == 0:
         return readable, writable, []
+    if timeout is not None and timeout <= _SHORT_WAIT:
+        return [], [], []
     return _original_select(rlist, wlist, xlist, timeout)
+
+
+_NANOS_AT_START = System.nanoTime()
+_TIME_AT_START = time.time()
+
+
+def _seconds():
+    """time.time() to the microsecond: Jython's time.time() moves in whole milliseconds."""
+    return _TIME_AT_START + (System.nanoTime() - _NANOS_AT_START) / 1e9
 
 
 def install():
@@ -160,6 +194,13 @@ def install():
     select.select = _select
     from twisted.internet import selectreactor
     selectreactor._select = _select  # bound at its import
+    # Twisted schedules timed calls on reactor.seconds(), time.time() by default. autobahn paces
+    # chopped writes (sendData with chopsize, section 9.5/9.6: 1 MiB in 64-byte pieces) with
+    # callLater(0.00001) between pieces; on Jython's millisecond clock that 10 us became up to 1 ms,
+    # 16 s for the 16384 pieces of 9.5.1. With a clock to the microsecond the pieces go out as
+    # autobahn means them to: each in its own write, after its own turn of the reactor.
+    from twisted.internet import reactor
+    reactor.seconds = _seconds
 
 
 install()

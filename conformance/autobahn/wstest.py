@@ -9,6 +9,8 @@ import sys
 
 import socket_speedups  # noqa: F401 (Jython's socket send/recv without per-call repr of the payload)
 import compression_cases  # noqa: F401 (registers sections 12 and 13)
+import zlib_speedups  # noqa: F401 (Jython's zlib draining its Deflater/Inflater in Java, not 1 KiB Python loops)
+import frame_speedups  # noqa: F401 (autobahn's sendFrame with the frame's bytes built in Java)
 import autobahn.utf8validator
 import autobahn.xormasker
 from autobahntestsuite import wstest

@@ -37,6 +37,14 @@ class AutobahnCasesTest {
     }
 
     @Test
+    void fuzzersAreCountedPerDirection() {
+        assertThat(AutobahnConformanceTest.fuzzersPerDirection("1")).containsExactly(1, 1);
+        assertThat(AutobahnConformanceTest.fuzzersPerDirection("1:2")).containsExactly(1, 2);
+        assertThatThrownBy(() -> AutobahnConformanceTest.fuzzersPerDirection("0")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AutobahnConformanceTest.fuzzersPerDirection("1:2:3")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void oneFuzzerGetsEverythingAndTinyListsLeaveNoEmptyShare() {
         assertThat(AutobahnCases.split(AutobahnCases.QUICK, 1)).containsExactly(
                 new ArrayList<>(AutobahnCases.QUICK).stream()

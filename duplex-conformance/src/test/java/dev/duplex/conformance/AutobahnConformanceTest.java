@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Autobahn|Testsuite against Duplex, both directions at once: Autobahn's fuzzing client against
  * {@link AutobahnEchoServer}, its fuzzing server against {@link AutobahnClient}. Each direction's
- * cases are shared out among {@code autobahn.fuzzers} Jython fuzzers (default 2) running side by
+ * cases are shared out among {@code autobahn.fuzzers} Jython fuzzers (default 1) running side by
  * side ({@link AutobahnCases#split}); their reports are merged. {@code -Dautobahn.cases=all} runs
  * every case of sections 1-13 (the default, CI included); {@code standard} and {@code quick} are
  * subsets. Reports land in {@code target/autobahn/{server,client}/N/reports/}, the summary in
@@ -36,13 +36,16 @@ class AutobahnConformanceTest {
     void autobahnTestsuiteBothDirections() throws Exception {
         assumeTrue(Boolean.getBoolean("autobahn.run"), "Autobahn run off: -Pconformance or -Dautobahn.run=true");
         List<String> cases = AutobahnCases.select(System.getProperty("autobahn.cases", "standard"));
-        int fuzzers = Integer.getInteger("autobahn.fuzzers", 2);
-        List<List<String>> shares = AutobahnCases.split(cases, fuzzers);
+        int[] fuzzers = fuzzersPerDirection(System.getProperty("autobahn.fuzzers", "1"));
+        List<List<String>> serverShares = AutobahnCases.split(cases, fuzzers[0]);
+        List<List<String>> clientShares = AutobahnCases.split(cases, fuzzers[1]);
         Path root = Wstest.workRoot();
         Wstest.deleteTree(root.resolve("server"));
         Wstest.deleteTree(root.resolve("client"));
         Files.createDirectories(root);
         long t0 = System.nanoTime();
+        Wstest.library(); // the suite's Python, compiled once for all fuzzers (kept in target/ for later runs)
+        long compiled = System.nanoTime();
 
         // Autobahn's fuzzing clients -> Duplex's server (one server; each fuzzer runs its share)
         WebSocketServer server = AutobahnEchoServer.start(0);
@@ -53,23 +56,23 @@ class AutobahnConformanceTest {
         List<Process> fuzzingServers = new ArrayList<>();
         List<CompletableFuture<Integer>> clientRuns = new ArrayList<>();
         try {
-            for (int i = 0; i < shares.size(); i++) {
+            for (int i = 0; i < serverShares.size(); i++) {
                 Map<String, Object> target = new LinkedHashMap<>();
                 target.put("agent", "Duplex");
                 target.put("url", "ws://127.0.0.1:" + server.port());
                 target.put("options", Map.of("version", 18));
-                Map<String, Object> spec = spec(shares.get(i));
+                Map<String, Object> spec = spec(serverShares.get(i));
                 spec.put("servers", List.of(target));
-                Path dir = root.resolve("server").resolve(shareName(i, shares.size()));
+                Path dir = root.resolve("server").resolve(shareName(i, serverShares.size()));
                 serverDirs.add(dir);
                 fuzzingClients.add(Wstest.start("fuzzingclient", dir, spec));
             }
-            for (int i = 0; i < shares.size(); i++) {
+            for (int i = 0; i < clientShares.size(); i++) {
                 int port = freePort();
-                Map<String, Object> spec = spec(shares.get(i));
+                Map<String, Object> spec = spec(clientShares.get(i));
                 spec.put("url", "ws://127.0.0.1:" + port);
                 spec.put("webport", 0);
-                Path dir = root.resolve("client").resolve(shareName(i, shares.size()));
+                Path dir = root.resolve("client").resolve(shareName(i, clientShares.size()));
                 clientDirs.add(dir);
                 Process fuzzingServer = Wstest.start("fuzzingserver", dir, spec);
                 fuzzingServers.add(fuzzingServer);
@@ -83,7 +86,7 @@ class AutobahnConformanceTest {
                     }
                 }, task -> Thread.ofPlatform().name("autobahn-client-" + (clientRuns.size() + 1)).daemon().start(task)));
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             fuzzingClients.forEach(Process::destroyForcibly);
             fuzzingServers.forEach(Process::destroyForcibly);
             server.close();
@@ -124,8 +127,10 @@ class AutobahnConformanceTest {
 
         StringBuilder summary = new StringBuilder();
         summary.append("Cases: ").append(String.join(", ", cases)).append(".\n\n")
-                .append("Run by ").append(shares.size()).append(" fuzzer(s) per direction, all side by side. ")
-                .append("Wall time: server side ").append(seconds(serverDone - t0))
+                .append("Run by ").append(serverShares.size()).append(" fuzzer(s) on the server side and ")
+                .append(clientShares.size()).append(" on the client side, all side by side. ")
+                .append("Wall time: compiling the suite's Python ").append(seconds(compiled - t0))
+                .append(", server side ").append(seconds(serverDone - t0))
                 .append(", client side ").append(seconds(clientDone - t0)).append(".\n\n");
         boolean passed = true;
         passed &= report(summary, "Server (Autobahn fuzzing client → Duplex echo server)",
@@ -136,6 +141,20 @@ class AutobahnConformanceTest {
         System.out.println(summary);
         assertTrue(passed, "Autobahn conformance failed; see " + root.resolve("summary.md")
                 + " and the HTML reports under " + root);
+    }
+
+    /**
+     * {@code autobahn.fuzzers}: {@code N} for N fuzzers each way, or {@code S:C} for S on the server
+     * side and C on the client side.
+     */
+    static int[] fuzzersPerDirection(String value) {
+        String[] parts = value.trim().split(":");
+        int server = Integer.parseInt(parts[0].trim());
+        int client = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : server;
+        if (parts.length > 2 || server < 1 || client < 1) {
+            throw new IllegalArgumentException("autobahn.fuzzers: N or S:C with counts >= 1, got " + value);
+        }
+        return new int[] {server, client};
     }
 
     /** A fuzzer's folder: {@code reports/} directly when there is one, else {@code 1/}, {@code 2/}, ... */

@@ -1,5 +1,6 @@
 package dev.duplex.conformance.jython;
 
+import java.nio.charset.StandardCharsets;
 import org.python.core.PyObject;
 import org.python.core.PyString;
 import org.python.core.PyUnicode;
@@ -18,5 +19,10 @@ final class ByteStrings {
             throw new IllegalArgumentException("expected a byte string, got " + value.getType().getName());
         }
         return ((PyString) str).getString();
+    }
+
+    /** A Python byte string of {@code b[0..n)}. */
+    static PyString str(byte[] b, int n) {
+        return new PyString(new String(b, 0, n, StandardCharsets.ISO_8859_1));
     }
 }
