@@ -30,7 +30,7 @@ final class AutobahnCases {
             "9.1.1", "9.2.1", "12.1.1", "13.3.1", "13.7.1");
 
     /**
-     * What every build runs (CI included): every case of sections
+     * A shorter set for local runs (CI runs {@link #ALL}): every case of sections
      * 1-7, 9 and 10, and every permessage-deflate group 12.1-12.5 and 13.1-13.7 at the payload sizes
      * up to 32 KiB (sizes 1-8: 16 B to 32 KiB in one frame; 11-13: 8 to 32 KiB in 256-byte
      * fragments), 1000 messages each: 433 cases each way. Left to {@link #ALL}: the 64 and 128 KiB

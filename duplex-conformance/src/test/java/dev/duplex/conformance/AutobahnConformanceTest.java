@@ -35,7 +35,7 @@ class AutobahnConformanceTest {
     @Test
     void autobahnTestsuiteBothDirections() throws Exception {
         assumeTrue(Boolean.getBoolean("autobahn.run"), "Autobahn run off: -Pconformance or -Dautobahn.run=true");
-        List<String> cases = AutobahnCases.select(System.getProperty("autobahn.cases", "standard"));
+        List<String> cases = AutobahnCases.select(System.getProperty("autobahn.cases", "all"));
         int[] fuzzers = fuzzersPerDirection(System.getProperty("autobahn.fuzzers", "1"));
         List<List<String>> serverShares = AutobahnCases.split(cases, fuzzers[0]);
         List<List<String>> clientShares = AutobahnCases.split(cases, fuzzers[1]);
