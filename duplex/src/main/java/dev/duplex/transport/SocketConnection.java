@@ -1196,7 +1196,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
 
     @Override
     public boolean sendBinary(ByteBuffer data) {
-        return submit(Command.BINARY, data, data.remaining());
+        ByteBuffer d = lendable(data);
+        return submit(Command.BINARY, d, d.remaining());
     }
 
     @Override
@@ -1222,13 +1223,20 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     @Override
     public boolean sendPart(boolean text, ByteBuffer data, boolean last) {
         int kind = Command.PART | (text ? Command.TEXT_PART : 0) | (last ? Command.LAST_PART : 0);
-        ByteBuffer part = data;
-        if (data.isDirect() && !(loop.inEventLoop() && inBatch && !hasCommands())) {
-            // Not this connection's own batch: a part lent by another connection's read (or a
-            // caller's direct buffer) may be queued past the read that lent it; keep a copy.
-            part = copyOf(data);
-        }
+        ByteBuffer part = lendable(data);
         return submit(kind, part, part.remaining());
+    }
+
+    /**
+     * {@code data}, or a copy when it is direct and this is not this connection's own read batch: a
+     * part lent by another connection's read (or a caller's direct buffer) may be queued past the read
+     * that lent it. Within the own batch, what is still queued at its end is copied then (onAppBytes).
+     */
+    private ByteBuffer lendable(ByteBuffer data) {
+        if (data.isDirect() && !(loop.inEventLoop() && inBatch && !hasCommands())) {
+            return copyOf(data);
+        }
+        return data;
     }
 
     @Override

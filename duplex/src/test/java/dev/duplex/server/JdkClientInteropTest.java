@@ -145,6 +145,52 @@ class JdkClientInteropTest {
         }
     }
 
+    /**
+     * A part lent by one connection's read, sent on to another connection of the same loop (as a
+     * whole message and as a part): the other connection keeps a copy, not a view of a read buffer
+     * that the next read overwrites.
+     */
+    @org.junit.jupiter.api.Test
+    void aLentPartForwardedToAnotherConnectionArrivesIntact() throws Exception {
+        java.util.Set<ServerWebSocket> members = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        WebSocketServer.Builder b = WebSocketServer.builder().port(0).bindAddress("127.0.0.1").threads(1)
+                .limits(Limits.DEFAULTS.withMaxMessageSize(32 << 20).withMaxFrameSize(32 << 20))
+                .route("/relay", ws -> {
+                    members.add(ws);
+                    ws.onpart(p -> {
+                        for (ServerWebSocket other : members) {
+                            if (other != ws) {
+                                if (p.isFirst() && p.isLast()) {
+                                    other.send(Message.binary(p.data())); // a whole message: no copy asked for
+                                } else {
+                                    other.sendPart(p);
+                                }
+                            }
+                        }
+                    }).onclose(e -> members.remove(ws));
+                });
+        HttpClient client = HttpClient.newHttpClient();
+        try (WebSocketServer server = b.build().start()) {
+            String url = "ws://127.0.0.1:" + server.port() + "/relay";
+            Collector in = new Collector();
+            WebSocket receiver = client.newWebSocketBuilder().buildAsync(URI.create(url), in).get(60, TimeUnit.SECONDS);
+            WebSocket sender = client.newWebSocketBuilder().buildAsync(URI.create(url), new Collector()).get(60, TimeUnit.SECONDS);
+            while (members.size() < 2) {
+                Thread.sleep(10);
+            }
+            for (int n : new int[] {100_000, 4 << 20}) {
+                byte[] bytes = new byte[n];
+                new Random(n).nextBytes(bytes);
+                sender.sendBinary(ByteBuffer.wrap(bytes), true).get(120, TimeUnit.SECONDS);
+                assertThat((byte[]) in.messages.poll(120, TimeUnit.SECONDS)).isEqualTo(bytes);
+            }
+            sender.sendClose(1000, "").get(60, TimeUnit.SECONDS);
+            receiver.sendClose(1000, "").get(60, TimeUnit.SECONDS);
+        } finally {
+            client.shutdownNow();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"ws", "wss"})
     void jdkClientAgainstDuplexServer(String scheme) throws Exception {
