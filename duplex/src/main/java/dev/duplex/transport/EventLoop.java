@@ -47,6 +47,10 @@ public final class EventLoop implements java.util.concurrent.Executor {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
     private volatile boolean stopping;
     private long timerSeq;
+    /** Whether the loop is inside one step (a ready channel's handler, a task, a timer). */
+    private boolean inStep;
+    /** Flushes put off to the end of the current step (see {@link #deferFlush}); made on first use. */
+    private java.util.ArrayList<Flushable> deferred;
 
     EventLoop(String name, Clock clock, boolean daemon) {
         this.clock = clock;
@@ -106,6 +110,28 @@ public final class EventLoop implements java.util.concurrent.Executor {
     public SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws ClosedChannelException {
         assert inEventLoop();
         return channel.register(selector, ops, handler);
+    }
+
+    /** A connection whose queued bytes can be written later in the same loop step. */
+    interface Flushable {
+        void flushDeferred();
+    }
+
+    /**
+     * Puts off {@code f}'s flush to the end of the current loop step, so that everything queued on
+     * it during the step leaves in one write: a handler that sends one message to a thousand
+     * sockets per message it reads writes to each socket once per read, not once per message.
+     * False when the loop is not inside a step (the caller flushes at once). Loop thread only.
+     */
+    boolean deferFlush(Flushable f) {
+        if (!inStep) {
+            return false;
+        }
+        if (deferred == null) {
+            deferred = new java.util.ArrayList<>();
+        }
+        deferred.add(f);
+        return true;
     }
 
     /** The loop's shared read buffer; valid only until the handler returns. Loop thread only. */
@@ -181,11 +207,34 @@ public final class EventLoop implements java.util.concurrent.Executor {
     }
 
     private void dispatch(SelectionKey key) {
+        inStep = true;
         try {
             ((Handler) key.attachment()).onReady(key);
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "channel handler failed", t);
+        } finally {
+            endStep();
         }
+    }
+
+    /** Ends a step: the flushes put off during it run now. */
+    private void endStep() {
+        inStep = false;
+        java.util.ArrayList<Flushable> d = deferred;
+        if (d == null || d.isEmpty()) {
+            return;
+        }
+        // Outside the step now: what a flush sets off (a failed connection's close handler sending
+        // elsewhere) flushes at once instead of growing this list.
+        for (int i = 0; i < d.size(); i++) {
+            Flushable f = d.get(i);
+            try {
+                f.flushDeferred();
+            } catch (Throwable t) {
+                LOG.log(Level.ERROR, "deferred flush failed", t);
+            }
+        }
+        d.clear();
     }
 
     private void runTasks() {
@@ -216,11 +265,14 @@ public final class EventLoop implements java.util.concurrent.Executor {
         }
     }
 
-    private static void safeRun(Runnable r) {
+    private void safeRun(Runnable r) {
+        inStep = true;
         try {
             r.run();
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "event loop task failed", t);
+        } finally {
+            endStep();
         }
     }
 

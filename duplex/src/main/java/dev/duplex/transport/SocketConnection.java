@@ -46,7 +46,8 @@ import java.util.concurrent.TimeoutException;
  * thread: they read volatile/atomic state and post commands through a lock-free queue (one loop task
  * per burst of commands).
  */
-final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Handler, EventLoop.Closeable {
+final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Handler, EventLoop.Closeable,
+        EventLoop.Flushable {
 
     private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
 
@@ -122,6 +123,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private Connection conn;
     private ChannelListener listener;
     private boolean inBatch;
+    /** Whether a flush of this connection waits for the end of the loop's step (EventLoop.deferFlush). */
+    private boolean flushDeferred;
     /** Whether this batch delivered parts lent from the read buffer (see onAppBytes). */
     private boolean lentParts;
     private boolean delivering;
@@ -768,7 +771,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             release(queue.clear());
             closeAfterFlush = true;
         } else {
-            if (inBatch && queue.bytes() > EARLY_WRITE) {
+            if ((inBatch || flushDeferred) && queue.bytes() > EARLY_WRITE) {
                 writeOut(); // do not let a burst of sends pile up until the end of the batch
             }
             if (queue.bytes() > config.writeHighWater()) {
@@ -785,6 +788,14 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
 
     // ---------------------------------------------------------------------------------------------
     // Writing
+
+    @Override
+    public void flushDeferred() {
+        flushDeferred = false;
+        if (!inBatch) {
+            flush();
+        }
+    }
 
     /** Writes what the socket takes, sets write interest, and closes once drained if the protocol said so. */
     private void flush() {
@@ -1314,8 +1325,12 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         addBuffered(credit);
         if (loop.inEventLoop() && !hasCommands()) {
             execute(kind, payload, credit);
-            if (!inBatch) {
-                flush();
+            if (!inBatch && !flushDeferred) {
+                if (loop.deferFlush(this)) {
+                    flushDeferred = true; // sent from another connection's handler: see deferFlush
+                } else {
+                    flush();
+                }
             }
         } else {
             commandQueue().add(new Command(kind, payload, credit));

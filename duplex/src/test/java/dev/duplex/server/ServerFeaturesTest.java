@@ -325,6 +325,40 @@ class ServerFeaturesTest {
     }
 
     @Test
+    void sendsFromOneSocketsHandlerToOthersLeaveTogetherAtTheEndOfItsRead() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<WebSocketServer> self = new java.util.concurrent.atomic.AtomicReference<>();
+        // one loop: both sockets on it, so b's sends are made on the loop, inside a's read
+        try (WebSocketServer server = base().threads(1).route("/room", ws -> {
+            seen.add(ws);
+            ws.onmessage(m -> {
+                for (int i = 0; i < 20; i++) {
+                    for (ServerWebSocket other : self.get().connections()) {
+                        if (other != ws) {
+                            other.send(m.text() + i);
+                        }
+                    }
+                }
+            });
+        }).build().start(); RawClient a = RawClient.upgraded(server.port(), "/room");
+             RawClient b = RawClient.upgraded(server.port(), "/room")) {
+            self.set(server);
+            seen.poll(60, TimeUnit.SECONDS);
+            seen.poll(60, TimeUnit.SECONDS);
+            a.text("m");
+            assertThat(b.readFrame().text()).isEqualTo("m0");
+            // the 20 messages left in one write (one per message without the deferred flush), so
+            // the other 19 frames (2-byte header, 2-3 byte payload) are there with the first
+            assertThat(b.available()).isEqualTo(9 * 4 + 10 * 5);
+            for (int i = 1; i < 20; i++) {
+                assertThat(b.readFrame().text()).isEqualTo("m" + i);
+            }
+            b.text("n"); // and back: a's sends, made inside b's read, leave together too
+            assertThat(a.readFrame().text()).isEqualTo("n0");
+            assertThat(a.available()).isEqualTo(9 * 4 + 10 * 5);
+        }
+    }
+
+    @Test
     void failedTlsHandshakeLeaksNothingAndTheServerKeepsServing() throws Exception {
         try (WebSocketServer server = base().tls(dev.duplex.transport.TestCertificates.get().serverContext())
                 .route("/echo", ws -> ws.onmessage(ws::send)).build().start()) {

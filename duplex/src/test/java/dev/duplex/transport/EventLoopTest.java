@@ -57,6 +57,30 @@ class EventLoopTest {
         }
     }
 
+    @Test
+    void aDeferredFlushRunsWhenTheStepThatAskedForItEnds() throws Exception {
+        try (EventLoopGroup group = new EventLoopGroup("t", 1, Clock.SYSTEM, true)) {
+            EventLoop loop = group.next();
+            List<String> order = new CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(1);
+            loop.execute(() -> {
+                assertThat(loop.deferFlush(() -> order.add("flush a"))).isTrue();
+                assertThat(loop.deferFlush(() -> order.add("flush b"))).isTrue();
+                order.add("task 1 ends");
+            });
+            loop.execute(() -> {
+                order.add("task 2");
+                done.countDown();
+            });
+            assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(order).containsExactly("task 1 ends", "flush a", "flush b", "task 2");
+            // a flush set off by a deferred flush is not deferred again (the step is over)
+            CompletableFuture<Boolean> nested = new CompletableFuture<>();
+            loop.execute(() -> loop.deferFlush(() -> nested.complete(loop.deferFlush(() -> { }))));
+            assertThat(nested.get(60, TimeUnit.SECONDS)).isFalse();
+        }
+    }
+
     /**
      * Returns once the loop has run every timer due now: a zero-delay timer armed on the loop runs
      * after all timers with earlier deadlines. (Waiting for plain tasks is not enough: a task posted

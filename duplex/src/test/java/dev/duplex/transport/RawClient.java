@@ -111,6 +111,11 @@ public final class RawClient implements AutoCloseable {
         return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 
+    /** How many bytes have arrived and are not read yet. */
+    public int available() throws IOException {
+        return in.available();
+    }
+
     /** Reads one (unmasked) frame from the server. */
     public Frame readFrame() throws IOException {
         int b0 = readByte();
