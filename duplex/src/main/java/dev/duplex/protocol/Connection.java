@@ -51,15 +51,17 @@ public final class Connection {
 
     private final Role role;
     private final Limits limits;
-    private final FrameDecoder decoder;
+    /** Made by the first {@link #receive}: a server's idle sockets may not read a byte after the upgrade. */
+    private FrameDecoder decoder;
     private final FrameEncoder encoder;
     private final MessageDeflater deflater;
     private final MessageInflater inflater;
     private final int compressionThreshold;
 
     // Their arrays are made by the first item (a server holds one connection per idle socket).
-    private final Fifo<ProtocolEvent> events = new Fifo<>();
-    private final Fifo<ByteBuffer> outbound = new Fifo<>();
+    /** Made by the first event or outbound buffer: most of a server's connections sit idle. */
+    private Fifo<ProtocolEvent> events;
+    private Fifo<ByteBuffer> outbound;
 
     private State state = State.OPEN;
     private boolean closeSent;
@@ -144,7 +146,6 @@ public final class Connection {
         }
         this.role = role;
         this.limits = limits;
-        this.decoder = new FrameDecoder(role, limits, deflate != null);
         this.encoder = FrameEncoder.of(role, masks);
         this.compressionThreshold = compressionThreshold;
         this.inflater = deflate == null ? null : new MessageInflater(deflate, role);
@@ -174,6 +175,9 @@ public final class Connection {
      * the connection failed, are discarded (RFC 6455 5.5.1, 7.1.7).
      */
     public void receive(ByteBuffer data) {
+        if (decoder == null) {
+            decoder = new FrameDecoder(role, limits, inflater != null);
+        }
         try {
             while (!closeReceived && !closedReported && pendingFailure == null
                     && decoder.readHeader(data)) {
@@ -206,7 +210,7 @@ public final class Connection {
                 endFrame();
             }
         } catch (ProtocolException e) {
-            if (events.isEmpty() && !holdClose) {
+            if (noEvents() && !holdClose) {
                 fail(e.closeCode(), e.getMessage(), e);
             } else {
                 // Messages that arrived whole before the violation are delivered first, and what the
@@ -340,7 +344,7 @@ public final class Connection {
             throw new ProtocolException(Violation.INVALID_UTF8);
         }
         streamedLength += n;
-        events.add(new ProtocolEvent.MessagePart(text, view, firstPart, last));
+        events().add(new ProtocolEvent.MessagePart(text, view, firstPart, last));
         firstPart = false;
         return lend;
     }
@@ -433,16 +437,16 @@ public final class Connection {
         }
         if (messageAsParts) {
             // A compressed message, inflated whole: one part, in an array of its own.
-            events.add(new ProtocolEvent.MessagePart(messageOpcode == Opcode.TEXT,
+            events().add(new ProtocolEvent.MessagePart(messageOpcode == Opcode.TEXT,
                     ByteBuffer.wrap(message.array, 0, message.length).asReadOnlyBuffer(), true, true));
         } else if (messageOpcode == Opcode.TEXT) {
-            events.add(new ProtocolEvent.TextMessage(
+            events().add(new ProtocolEvent.TextMessage(
                     new String(message.array, 0, message.length, StandardCharsets.UTF_8)));
             if (textBuffer.array.length > REUSE_LIMIT) {
                 textBuffer = null;
             }
         } else {
-            events.add(new ProtocolEvent.BinaryMessage(
+            events().add(new ProtocolEvent.BinaryMessage(
                     ByteBuffer.wrap(message.array, 0, message.length).asReadOnlyBuffer()));
         }
         messageOpcode = null;
@@ -453,16 +457,16 @@ public final class Connection {
         switch (op) {
             case PING -> {
                 byte[] p = Arrays.copyOf(control, controlLength);
-                events.add(new ProtocolEvent.PingReceived(ByteBuffer.wrap(p).asReadOnlyBuffer()));
+                events().add(new ProtocolEvent.PingReceived(ByteBuffer.wrap(p).asReadOnlyBuffer()));
                 // RFC 6455 5.5.2: answer with a pong carrying the same data; nothing after our close.
                 if (!closeSent) {
-                    outbound.add(encoder.encode(true, 0, Opcode.PONG, p, 0, p.length));
+                    outbound().add(encoder.encode(true, 0, Opcode.PONG, p, 0, p.length));
                 }
             }
             case PONG -> {
                 // RFC 6455 5.5.3: a pong may be unsolicited; it needs no answer.
                 byte[] p = Arrays.copyOf(control, controlLength);
-                events.add(new ProtocolEvent.PongReceived(ByteBuffer.wrap(p).asReadOnlyBuffer()));
+                events().add(new ProtocolEvent.PongReceived(ByteBuffer.wrap(p).asReadOnlyBuffer()));
             }
             case CLOSE -> receiveClose();
             default -> throw new AssertionError(op);
@@ -491,7 +495,7 @@ public final class Connection {
             reason = new String(control, 2, controlLength - 2, StandardCharsets.UTF_8);
         }
         closeReceived = true;
-        if (events.isEmpty() && !holdClose) {
+        if (noEvents() && !holdClose) {
             acceptClose(code, reason);
         } else {
             // Messages that arrived with the close are delivered first, while the connection is
@@ -502,12 +506,12 @@ public final class Connection {
 
     /** RFC 6455 5.5.1 and 7.1.5: the peer's close is taken; echo it unless we closed first. */
     private void acceptClose(CloseCode code, String reason) {
-        events.add(new ProtocolEvent.CloseReceived(code, reason));
+        events().add(new ProtocolEvent.CloseReceived(code, reason));
         // RFC 6455 5.5.1: answer with a close, typically echoing the code; we echo the reason too
         // (already checked: valid UTF-8, at most 123 bytes), as echo services are expected to.
         if (!closeSent) {
             CloseCode echo = code == CloseCode.NO_STATUS_RECEIVED ? null : code;
-            outbound.add(encoder.encode(Frame.close(echo, echo == null ? "" : reason)));
+            outbound().add(encoder.encode(Frame.close(echo, echo == null ? "" : reason)));
             closeSent = true;
         }
         reportClosed(code, reason, true, null);
@@ -595,7 +599,7 @@ public final class Connection {
                 throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
             }
         }
-        outbound.add(encoder.encode(Frame.close(code, r)));
+        outbound().add(encoder.encode(Frame.close(code, r)));
         closeSent = true;
         state = State.CLOSING;
     }
@@ -617,7 +621,7 @@ public final class Connection {
         }
         String r = reason == null ? "" : reason;
         if (!closeSent && code.isSendable()) {
-            outbound.add(encoder.encode(Frame.close(code, truncateUtf8(r, CLOSE_REASON_MAX))));
+            outbound().add(encoder.encode(Frame.close(code, truncateUtf8(r, CLOSE_REASON_MAX))));
             closeSent = true;
         }
         failed = true;
@@ -630,7 +634,7 @@ public final class Connection {
      */
     public void sendFrame(Frame frame) {
         requireOpen();
-        outbound.add(encoder.encode(frame));
+        outbound().add(encoder.encode(frame));
         if (frame.opcode() == Opcode.CLOSE) {
             closeSent = true;
             state = State.CLOSING;
@@ -655,7 +659,7 @@ public final class Connection {
         if (data.remaining() > CONTROL_MAX) {
             throw new IllegalArgumentException("control frame payload longer than 125 bytes");
         }
-        outbound.add(encoder.encode(true, 0, op, data, data.position(), data.remaining()));
+        outbound().add(encoder.encode(true, 0, op, data, data.position(), data.remaining()));
     }
 
     /**
@@ -677,7 +681,7 @@ public final class Connection {
     /** Queues a whole message's buffer, behind the message being sent in parts if there is one. */
     private void dataOut(ByteBuffer b) {
         if (sendingPartsOf == null) {
-            outbound.add(b);
+            outbound().add(b);
         } else {
             if (deferred == null) {
                 deferred = new ArrayDeque<>(2);
@@ -719,7 +723,7 @@ public final class Connection {
      */
     public void sendPart(boolean text, ByteBuffer data, boolean last) {
         Opcode op = startPart(text, data, last);
-        outbound.add(encoder.encode(last, 0, op, data, data.position(), data.remaining()));
+        outbound().add(encoder.encode(last, 0, op, data, data.position(), data.remaining()));
         endPart(last);
     }
 
@@ -735,8 +739,8 @@ public final class Connection {
             return;
         }
         Opcode op = startPart(text, data, last);
-        outbound.add(encoder.encodeHeader(last, 0, op, len));
-        outbound.add(readOnlyView(data));
+        outbound().add(encoder.encodeHeader(last, 0, op, len));
+        outbound().add(readOnlyView(data));
         endPart(last);
     }
 
@@ -778,7 +782,7 @@ public final class Connection {
         sendingPartsOf = null;
         ArrayDeque<ByteBuffer> d = deferred;
         if (d != null) {
-            outbound.addAll(d);
+            outbound().addAll(d);
             deferred = null;
         }
     }
@@ -802,10 +806,10 @@ public final class Connection {
 
     /** The next event, in order, or null. {@link ProtocolEvent.Closed} is the last one. */
     public ProtocolEvent pollEvent() {
-        ProtocolEvent e = events.poll();
+        ProtocolEvent e = (events == null ? null : events.poll());
         if (e == null && (pendingFailure != null || pendingClose != null)) {
             failPending();
-            e = events.poll();
+            e = (events == null ? null : events.poll());
         }
         return e;
     }
@@ -825,7 +829,7 @@ public final class Connection {
      * until they were handled before polling again, so replies to them still go out first.
      */
     public boolean closeHeld() {
-        return events.isEmpty() && (pendingFailure != null || pendingClose != null);
+        return noEvents() && (pendingFailure != null || pendingClose != null);
     }
 
     /**
@@ -850,12 +854,12 @@ public final class Connection {
 
     /** The next buffer to write, in order, or null. */
     public ByteBuffer pollOutbound() {
-        return outbound.poll();
+        return outbound == null ? null : outbound.poll();
     }
 
     /** Whether buffers are waiting in {@link #pollOutbound()}. */
     public boolean hasOutbound() {
-        return !outbound.isEmpty();
+        return (outbound != null && !outbound.isEmpty());
     }
 
     /**
@@ -927,7 +931,7 @@ public final class Connection {
         messageOpcode = null;
         message = null;
         messageStreamed = false;
-        events.add(new ProtocolEvent.Closed(code, reason, wasClean, cause));
+        events().add(new ProtocolEvent.Closed(code, reason, wasClean, cause));
     }
 
     private static String truncateUtf8(String s, int maxBytes) {
@@ -940,5 +944,19 @@ public final class Connection {
             end--; // do not cut a code point
         }
         return new String(b, 0, end, StandardCharsets.UTF_8);
+    }
+
+    private Fifo<ProtocolEvent> events() {
+        Fifo<ProtocolEvent> e = events;
+        return e != null ? e : (events = new Fifo<>());
+    }
+
+    private Fifo<ByteBuffer> outbound() {
+        Fifo<ByteBuffer> o = outbound;
+        return o != null ? o : (outbound = new Fifo<>());
+    }
+
+    private boolean noEvents() {
+        return events == null || events.isEmpty();
     }
 }

@@ -54,6 +54,46 @@ public final class ServerRequest {
         return new ServerRequest(method, fields, remoteAddress, Map.copyOf(params));
     }
 
+    /** Header fields that only carry the opening handshake itself (RFC 6455 4.1, RFC 7692). */
+    private static final List<String> HANDSHAKE_FIELDS = List.of(
+            "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions");
+
+    /**
+     * This request without the fields that only carried the opening handshake ({@code Upgrade},
+     * {@code Connection}, {@code Sec-WebSocket-Key}, {@code -Version}, {@code -Extensions}): what
+     * an open WebSocket keeps. A server holds one per open connection for its whole life, and
+     * these fields are most of a browser's request; what they settled is in the socket's
+     * {@code protocol()} and {@code extensions()}.
+     */
+    ServerRequest withoutHandshakeFields() {
+        int start = fieldsStart();
+        byte[] kept = new byte[fields.length];
+        System.arraycopy(fields, 0, kept, 0, start);
+        int n = start;
+        for (int at = start; at < fields.length; ) {
+            int end = next(at);
+            if (!isHandshakeField(at)) {
+                System.arraycopy(fields, at, kept, n, end - at);
+                n += end - at;
+            }
+            at = end;
+        }
+        if (n == fields.length) {
+            return this;
+        }
+        return new ServerRequest(method, java.util.Arrays.copyOf(kept, n), remoteAddress, pathParams);
+    }
+
+    private boolean isHandshakeField(int at) {
+        int len = indexOfSep(at) - at;
+        for (String name : HANDSHAKE_FIELDS) {
+            if (name.length() == len && nameMatches(at, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static byte[] flatten(String target, Headers headers) {
         StringBuilder sb = start(target, headers.size() * 32);
         for (Headers.Field f : headers) {

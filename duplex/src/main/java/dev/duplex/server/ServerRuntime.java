@@ -180,7 +180,8 @@ final class ServerRuntime implements ServerCallbacks {
             exchange.reject(ServerHandshake.reject(500, "Internal Server Error\n"));
             return;
         }
-        ServerWebSocket ws = new ServerWebSocket(exchange.channel(), req, route.handler(), decision.attachment);
+        ServerWebSocket ws = new ServerWebSocket(exchange.channel(), req.withoutHandshakeFields(), route.handler(),
+                decision.attachment);
         open.add(ws);
         exchange.upgrade(accepted, ws.new Listener(removeFromOpen));
         if (route.handler().receivesParts()) {

@@ -146,7 +146,14 @@ public final class ServerWebSocket {
         return channel.extensions();
     }
 
-    /** The upgrade request. */
+    /**
+     * The upgrade request, without the fields that only carried the opening handshake
+     * ({@code Upgrade}, {@code Connection}, {@code Sec-WebSocket-Key}, {@code Sec-WebSocket-Version},
+     * {@code Sec-WebSocket-Extensions}; their outcome is {@link #protocol()} and {@link #extensions()}):
+     * an idle server connection keeps only what the application may still ask for (path, query,
+     * {@code Host}, {@code Origin}, cookies, its own headers, {@code Sec-WebSocket-Protocol}). A
+     * {@link HandshakeHook} sees the whole request.
+     */
     public ServerRequest request() {
         return request;
     }

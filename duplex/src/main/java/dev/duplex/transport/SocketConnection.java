@@ -65,7 +65,11 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private final EventLoop loop;
     private final Role role;
     private final ConnectionConfig config;
-    private final WriteQueue queue = new WriteQueue();
+    /**
+     * Null while empty after the 101 (most of a busy server's WebSockets sit idle after the
+     * upgrade); made again by the first send. See {@link #queue()}.
+     */
+    private WriteQueue queue = new WriteQueue();
 
     // Cross-thread state
     private volatile State readyState = State.CONNECTING;
@@ -276,7 +280,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
                 req.append("Proxy-Authorization: ").append(options.proxyAuthorization).append("\r\n");
             }
             req.append("\r\n");
-            queue.add(ByteBuffer.wrap(req.toString().getBytes(StandardCharsets.ISO_8859_1)), 0);
+            queue().add(ByteBuffer.wrap(req.toString().getBytes(StandardCharsets.ISO_8859_1)), 0);
             flush();
         } else {
             afterTcp();
@@ -328,7 +332,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         phase = Phase.HEAD;
         parser = HttpHeadParser.responses(config.limits());
-        queue.add(ByteBuffer.wrap(clientHandshake.toBytes()), 0);
+        queue().add(ByteBuffer.wrap(clientHandshake.toBytes()), 0);
         flush();
     }
 
@@ -452,7 +456,9 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         if (lentParts) {
             // Views of the read buffer still queued are copied before the buffer is read into again.
             lentParts = false;
-            queue.detachDirect();
+            if (queue != null) {
+                queue.detachDirect();
+            }
         }
     }
 
@@ -554,22 +560,22 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     @Override
     public void upgrade(ServerHandshake.Accepted accepted, ChannelListener l) {
         checkAnswer();
-        queue.add(ByteBuffer.wrap(accepted.response().toBytes()), 0);
+        queue().add(ByteBuffer.wrap(accepted.response().toBytes()), 0);
         // Open first (timers armed, onopen run, its sends queued behind the 101), so nothing the
         // client does after reading the 101 can find the connection half-open.
         open(accepted.subprotocol(), accepted.extensions(), accepted.deflate(), l,
                 new OpenInfo(accepted.subprotocol(), accepted.extensions(), 101,
                         HeaderMaps.toMap(accepted.response().headers())));
         if (inBatch && tls == null && phase == Phase.OPEN) {
-            // The 101 usually leaves at once; then the queue gives its arrays back, as most
-            // WebSockets of a busy server sit idle after the upgrade (the first send makes new ones).
+            // The 101 usually leaves at once; then the queue goes, as most WebSockets of a busy
+            // server sit idle after the upgrade (the first send makes a new one).
             try {
                 release(queue.writeTo(channel));
             } catch (IOException e) {
                 // still queued: the flush after this batch meets the error and fails the connection
             }
             if (queue.isEmpty()) {
-                queue.trim();
+                queue = null;
             }
         }
     }
@@ -581,7 +587,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         if (headOnly) {
             bytes = Arrays.copyOf(bytes, bytes.length - response.body().length);
         }
-        queue.add(ByteBuffer.wrap(bytes), 0);
+        queue().add(ByteBuffer.wrap(bytes), 0);
         if (keepAlive) {
             requestParser().reset();
             // the next request (or upgrade) gets a full handshake timeout of its own
@@ -600,7 +606,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     @Override
     public void reject(HttpResponse response) {
         answered = true;
-        queue.add(ByteBuffer.wrap(response.toBytes()), 0);
+        queue().add(ByteBuffer.wrap(response.toBytes()), 0);
         closeAfterFlush = true;
         if (!inBatch) {
             flush();
@@ -755,26 +761,26 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         ByteBuffer last = null;
         while ((b = conn.pollOutbound()) != null) {
             if (last != null) {
-                queue.add(last, 0);
+                queue().add(last, 0);
             }
             last = b;
         }
         if (last != null) {
-            queue.add(last, credit);
+            queue().add(last, credit);
         } else if (credit != 0) {
             addBuffered(-credit);
         }
-        if (queue.bytes() > config.maxBufferedBytes() && conn.state() != State.CLOSED) {
+        if (queuedBytes() > config.maxBufferedBytes() && conn.state() != State.CLOSED) {
             // WHATWG "flag the WebSocket as full": fail rather than buffer without bound.
             conn.fail(CloseCode.ABNORMAL_CLOSURE, "send queue over its limit",
                     new IOException("send queue over " + config.maxBufferedBytes() + " bytes"));
-            release(queue.clear());
+            release(queue == null ? 0 : queue.clear());
             closeAfterFlush = true;
         } else {
-            if ((inBatch || flushDeferred) && queue.bytes() > EARLY_WRITE) {
+            if ((inBatch || flushDeferred) && queuedBytes() > EARLY_WRITE) {
                 writeOut(); // do not let a burst of sends pile up until the end of the batch
             }
-            if (queue.bytes() > config.writeHighWater()) {
+            if (queuedBytes() > config.writeHighWater()) {
                 pauseReading(PAUSE_WRITES);
             }
         }
@@ -789,6 +795,19 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     // ---------------------------------------------------------------------------------------------
     // Writing
 
+    private WriteQueue queue() {
+        WriteQueue q = queue;
+        return q != null ? q : (queue = new WriteQueue());
+    }
+
+    private boolean queueEmpty() {
+        return queue == null || queue.isEmpty();
+    }
+
+    private long queuedBytes() {
+        return queue == null ? 0 : queue.bytes();
+    }
+
     @Override
     public void flushDeferred() {
         flushDeferred = false;
@@ -802,7 +821,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         if (!writeOut()) {
             return;
         }
-        boolean pending = !queue.isEmpty() || (tls != null && tls.pendingNetBytes() > 0);
+        boolean pending = !queueEmpty() || (tls != null && tls.pendingNetBytes() > 0);
         if (pending) {
             setInterest(interestOps | SelectionKey.OP_WRITE);
         } else {
@@ -812,7 +831,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
                 return;
             }
         }
-        if ((readPaused & PAUSE_WRITES) != 0 && queue.bytes() <= config.writeLowWater()) {
+        if ((readPaused & PAUSE_WRITES) != 0 && queuedBytes() <= config.writeLowWater()) {
             resumeReading(PAUSE_WRITES);
         }
     }
@@ -825,14 +844,14 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         try {
             if (tls != null) {
                 flushTls();
-            } else if (!queue.isEmpty()) {
+            } else if (!queueEmpty()) {
                 release(queue.writeTo(channel));
             }
             return true;
         } catch (IOException e) {
             if (inBatch) {
                 // fail later, outside the batch, where closing is safe
-                release(queue.clear());
+                release(queue == null ? 0 : queue.clear());
                 closeAfterFlush = true;
                 if (conn != null) {
                     conn.fail(CloseCode.ABNORMAL_CLOSURE, "", e);
@@ -847,12 +866,12 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private void flushTls() throws IOException {
         while (true) {
             writeNetOut();
-            if (tls.pendingNetBytes() > 0 || queue.isEmpty() || !tls.handshakeDone()) {
+            if (tls.pendingNetBytes() > 0 || queueEmpty() || !tls.handshakeDone()) {
                 return;
             }
-            long before = queue.bytes();
+            long before = queuedBytes();
             release(queue.wrapTo(tls, TLS_BATCH));
-            if (queue.bytes() == before && tls.pendingNetBytes() == 0) {
+            if (queuedBytes() == before && tls.pendingNetBytes() == 0) {
                 return;
             }
         }
@@ -1125,7 +1144,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             tls.release();
             TransportMetrics.TLS_SESSIONS.decrementAndGet();
         }
-        release(queue.clear());
+        release(queue == null ? 0 : queue.clear());
         ConcurrentLinkedQueue<Command> q = commands;
         Command c;
         while (q != null && (c = q.poll()) != null) {

@@ -61,15 +61,6 @@ final class WriteQueue {
         return bytes;
     }
 
-    /** When empty, gives the arrays back (the next {@link #add} makes small ones again). */
-    void trim() {
-        if (size == 0) {
-            buffers = NO_BUFFERS;
-            credits = NO_CREDITS;
-            head = 0;
-        }
-    }
-
     /** Slots of the arrays (0 until the first buffer is added). */
     int capacity() {
         return buffers.length;

@@ -82,11 +82,13 @@ class ServerFeaturesTest {
         try (WebSocketServer server = base().subprotocols("chat.v2", "chat.v1")
                 .handshakeHook(req -> req.queryParam("token") == null
                         ? HandshakeDecision.reject(401, "token required")
-                        : HandshakeDecision.accept().attach("user-" + req.queryParam("token"))
+                        : HandshakeDecision.accept().attach("user-" + req.queryParam("token")
+                                        + (req.header("sec-websocket-key") != null ? "" : " (the hook saw no key)"))
                                 .header("X-Duplex", "yes"))
                 .route("/chat/{room}", ws -> {
                     seen.add(ws.pathParam("room") + " " + ws.attachment() + " " + ws.protocol()
-                            + " " + ws.request().header("x-custom") + " " + ws.readyState());
+                            + " " + ws.request().header("x-custom") + " " + ws.readyState()
+                            + " " + ws.request().header("sec-websocket-key")); // not kept past the handshake
                     ws.send("welcome to " + ws.pathParam("room"));
                 })
                 .build().start()) {
@@ -95,7 +97,7 @@ class ServerFeaturesTest {
                     .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/chat/lobby?token=ann"), l)
                     .get(60, TimeUnit.SECONDS);
             assertThat(ws.getSubprotocol()).isEqualTo("chat.v2");   // the server's preference wins
-            assertThat(seen.poll(60, TimeUnit.SECONDS)).isEqualTo("lobby user-ann chat.v2 42 OPEN");
+            assertThat(seen.poll(60, TimeUnit.SECONDS)).isEqualTo("lobby user-ann chat.v2 42 OPEN null");
             assertThat(l.texts.poll(60, TimeUnit.SECONDS)).isEqualTo("welcome to lobby");
             ws.sendClose(1000, "").get(60, TimeUnit.SECONDS);
             assertThat(l.closed.get(60, TimeUnit.SECONDS)).startsWith("1000");

@@ -48,6 +48,30 @@ class ServerRequestTest {
     }
 
     @Test
+    void anOpenSocketKeepsTheRequestWithoutTheHandshakesOwnFields() {
+        ServerRequest full = new ServerRequest("GET", "/room?x=1", Headers.builder()
+                .add("Host", "example.com")
+                .add("Upgrade", "websocket")
+                .add("Connection", "Upgrade")
+                .add("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .add("Origin", "https://example.com")
+                .add("SEC-WEBSOCKET-VERSION", "13")
+                .add("Sec-WebSocket-Extensions", "permessage-deflate")
+                .add("Sec-WebSocket-Protocol", "chat")
+                .add("Connection-Id", "7") // a longer name that starts like one of them
+                .build(), null).withPathParams(Map.of("room", "lobby"));
+        ServerRequest kept = full.withoutHandshakeFields();
+        assertThat(kept.headers().keySet()).containsExactly("host", "origin", "sec-websocket-protocol", "connection-id");
+        assertThat(kept.header("sec-websocket-key")).isNull();
+        assertThat(kept.header("Connection-Id")).isEqualTo("7");
+        assertThat(kept.target()).isEqualTo("/room?x=1");
+        assertThat(kept.pathParam("room")).isEqualTo("lobby");
+        assertThat(full.header("sec-websocket-key")).isEqualTo("dGhlIHNhbXBsZSBub25jZQ=="); // the hook's copy
+        ServerRequest plain = new ServerRequest("GET", "/", Headers.builder().add("Host", "h").build(), null);
+        assertThat(plain.withoutHandshakeFields()).isSameAs(plain);
+    }
+
+    @Test
     void cookiesComeFromEveryCookieHeaderFirstValueWins() {
         assertThat(request.cookies()).containsExactly(Map.entry("a", "1"), Map.entry("b", "two"), Map.entry("c", "3"));
     }

@@ -68,10 +68,10 @@ public final class IdleLoad {
         try {
             long quiet2 = probe.awaitQuiet(QUIET_TIMEOUT_MILLIS);
             MemoryProbe.Sample after = probe.sample();
-            String trace = String.format("warm-up %,d connections in %.1f s; quiet after %s, %s; baseline rss %,d heap %,d %s;"
-                            + " loaded rss %,d heap %,d %s",
-                    warmed, (t1 - t0) / 1e9, quietly(quiet1), quietly(quiet2), before.rss(), before.heap(), detail1,
-                    after.rss(), after.heap(), probe.detail());
+            String trace = String.format("warm-up %,d connections in %.1f s; quiet after %s, %s; baseline rss %,d (JIT's %,d)"
+                            + " heap %,d %s; loaded rss %,d (JIT's %,d) heap %,d %s",
+                    warmed, (t1 - t0) / 1e9, quietly(quiet1), quietly(quiet2), before.rss(), before.jit(), before.heap(),
+                    detail1, after.rss(), after.jit(), after.heap(), probe.detail());
             for (int i = 0; i < held.size(); i += Math.max(1, held.size() / LIVENESS_SAMPLE)) {
                 echoOnce(held.get(i), frames, i);
             }
@@ -79,7 +79,8 @@ public final class IdleLoad {
                 System.out.println("holding " + n + " connections for " + holdMillis + " ms");
                 pause(holdMillis);
             }
-            double rss = (after.rss() - before.rss()) / (double) n;
+            // The JIT's own memory is not the connections': see MemoryProbe.Jvm.jitNative.
+            double rss = (after.rss() - before.rss() - (after.jit() - before.jit())) / (double) n;
             double heap = (after.heap() - before.heap()) / (double) n;
             return new Result(n, rss, heap, probe.heapSeparate() ? rss + heap : rss, trace);
         } finally {

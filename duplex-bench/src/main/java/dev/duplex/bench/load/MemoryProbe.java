@@ -17,18 +17,26 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.management.JMException;
+import javax.management.MBeanOperationInfo;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
  * Memory of a server process after a full GC: resident set size from {@code /proc/<pid>/status}
- * (VmRSS) and the live heap, read over JMX (JVMs, attached through the Attach API: the heap pools'
+ * (VmRSS; for the JVMs after the C heap's free memory was given back, see {@code trimNativeHeap}) and the live heap, read over JMX (JVMs, attached through the Attach API: the heap pools'
  * usage as the full GC left it) or from the Node peer's {@code /stats} endpoint.
  */
 abstract sealed class MemoryProbe implements AutoCloseable {
-    /** Bytes; {@code heap} is the live heap after a full collection. */
-    record Sample(long rss, long heap) {}
+    /**
+     * Bytes; {@code heap} is the live heap after a full collection; {@code jit} the part of
+     * {@code rss} that is the JIT compiler's own memory (JVMs: Native Memory Tracking's Code,
+     * Compiler and Arena Chunk committed bytes; 0 for Node).
+     */
+    record Sample(long rss, long heap, long jit) {}
 
     /** The server is quiet once it used at most QUIET_TICKS (20 ms, 2 % of a core) in QUIET_WINDOW_MILLIS. */
     static final long QUIET_WINDOW_MILLIS = 1000;
@@ -145,6 +153,8 @@ abstract sealed class MemoryProbe implements AutoCloseable {
         Sample sample() throws IOException {
             memory.gc();
             memory.gc();
+            trimNativeHeap();
+            long jit = jitNative();
             // What the full GC left, per heap pool: not the current usage, which also counts whatever
             // the server allocated since (a fresh TLAB of up to a region, 1 MiB here, for this very call).
             long live = 0;
@@ -154,12 +164,69 @@ abstract sealed class MemoryProbe implements AutoCloseable {
                     live += u.getUsed();
                 }
             }
-            return new Sample(rss(), live);
+            return new Sample(rss(), live, jit);
         }
+
+        private static final Pattern NMT_CATEGORY = Pattern.compile(
+                "-\\s+(Code|Compiler|Arena Chunk) \\(reserved=\\d+KB, committed=(\\d+)KB");
+
+        /**
+         * The JIT's own native memory (NMT summary, {@code -XX:NativeMemoryTracking=summary}): its
+         * code cache ({@code Code}), the compiler's data ({@code Compiler}) and the arena chunks
+         * its compilations use ({@code Arena Chunk}). HotSpot keeps freed arena chunks in a pool
+         * that it empties every 5 s, so a compilation that ends shortly before one sample and
+         * not the other moved RSS by several MB, ±0.5-1 KiB per connection, in either direction.
+         * None of it is per connection; IdleLoad takes its change out of the RSS delta.
+         */
+        private long jitNative() throws IOException {
+            String summary = dcmd("VM.native_memory", "summary");
+            if (summary == null || !summary.contains("Arena Chunk")) {
+                throw new IOException("no Native Memory Tracking summary (start the server with "
+                        + "-XX:NativeMemoryTracking=summary): " + summary);
+            }
+            long kb = 0;
+            Matcher m = NMT_CATEGORY.matcher(summary);
+            while (m.find()) {
+                kb += Long.parseLong(m.group(2));
+            }
+            return kb * 1024;
+        }
+
+        /** Runs a diagnostic command ({@code jcmd} name) in the server; null if it has none of that name. */
+        private String dcmd(String name, String... args) throws IOException {
+            try {
+                MBeanServerConnection c = connector.getMBeanServerConnection();
+                ObjectName dcmd = new ObjectName("com.sun.management:type=DiagnosticCommand");
+                for (MBeanOperationInfo op : c.getMBeanInfo(dcmd).getOperations()) {
+                    if (name.equals(op.getDescriptor().getFieldValue("dcmd.name"))) {
+                        Object r = op.getSignature().length == 0
+                                ? c.invoke(dcmd, op.getName(), new Object[0], new String[0])
+                                : c.invoke(dcmd, op.getName(), new Object[] {args}, new String[] {String[].class.getName()});
+                        return r == null ? "" : r.toString();
+                    }
+                }
+                return null;
+            } catch (JMException e) {
+                throw new IOException(name + " failed: " + e, e);
+            }
+        }
+
+        /**
+         * {@code jcmd PID System.trim_native_heap}: gives the C heap's free memory back to the OS
+         * (glibc {@code malloc_trim}), so that RSS counts what is in use. Without it, whatever the
+         * C allocator kept after the JIT compiler freed its arenas (it compiles a little into the
+         * measured phase in every server) showed up as up to ~0.8 KiB per connection in some runs
+         * and not in others, more for one server than another by chance.
+         */
+        private void trimNativeHeap() throws IOException {
+            trimmed = dcmd("System.trim_native_heap") != null;
+        }
+
+        private boolean trimmed;
 
         @Override
         String detail() {
-            return "JIT " + jit.getTotalCompilationTime() + " ms";
+            return "JIT " + jit.getTotalCompilationTime() + " ms" + (trimmed ? ", native heap trimmed" : "");
         }
 
         @Override
@@ -191,7 +258,7 @@ abstract sealed class MemoryProbe implements AutoCloseable {
                 if (!m.find()) {
                     throw new IOException("bad /stats answer: " + body);
                 }
-                return new Sample(rss(), Long.parseLong(m.group(1)));
+                return new Sample(rss(), Long.parseLong(m.group(1)), 0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted");

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class ServerProcess implements AutoCloseable {
     /** The same JVM flags for every Java server: fixed, pre-touched heap (see {@link MemoryProbe}). */
-    static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC");
+    static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC",
+            "-XX:NativeMemoryTracking=summary");
 
     final ServerSpec spec;
     final Process process;
