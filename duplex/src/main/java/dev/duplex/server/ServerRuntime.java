@@ -21,10 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** The running side of a {@link WebSocketServer}: routing, the upgrade, plain HTTP, shutdown. */
 final class ServerRuntime implements ServerCallbacks {
@@ -32,10 +29,9 @@ final class ServerRuntime implements ServerCallbacks {
     private static final System.Logger LOG = System.getLogger(WebSocketServer.class.getName());
 
     private final WebSocketServer.Builder config;
-    private final Set<ServerWebSocket> open = ConcurrentHashMap.newKeySet();
-    private final Collection<ServerWebSocket> openView = Collections.unmodifiableSet(open);
+    private final OpenSockets open = new OpenSockets();
     /** One instance for every socket's listener (a method reference per socket would be an object each). */
-    private final java.util.function.Consumer<ServerWebSocket> removeFromOpen = open::remove;
+    private final java.util.function.Consumer<ServerWebSocket> removeFromOpen = open::removeSocket;
     private EventLoopGroup group;
     private Acceptor acceptor;
     private volatile InetSocketAddress address;
@@ -80,7 +76,7 @@ final class ServerRuntime implements ServerCallbacks {
     }
 
     Collection<ServerWebSocket> connections() {
-        return openView;
+        return open;
     }
 
     void stop() {
@@ -182,7 +178,7 @@ final class ServerRuntime implements ServerCallbacks {
         }
         ServerWebSocket ws = new ServerWebSocket(exchange.channel(), req.withoutHandshakeFields(), route.handler(),
                 decision.attachment);
-        open.add(ws);
+        open.addSocket(ws);
         exchange.upgrade(accepted, ws.new Listener(removeFromOpen));
         if (route.handler().receivesParts()) {
             exchange.channel().streamMessages(true); // on this loop, before any frame is read

@@ -37,6 +37,10 @@ public final class ServerWebSocket {
     private volatile Consumer<MessagePart> onpart;
     private volatile Consumer<CloseEvent> onclose;
     private volatile Consumer<Throwable> onerror;
+    /** Links of the server's list of open sockets (see {@link OpenSockets}), under its lock. */
+    volatile ServerWebSocket openNext;
+    ServerWebSocket openPrev;
+    volatile boolean openListed;
     /** Set by the {@link Listener}: told once when the socket closes. */
     private Consumer<ServerWebSocket> onEnd;
 

@@ -100,8 +100,12 @@ public final class IdleLoad {
         while (done < total) {
             List<SocketChannel> warm = Connector.open(address, path, Math.min(batch, total - done), false);
             try {
+                // all the messages out, then all the echoes back: one round trip per batch, not per connection
                 for (int i = 0; i < warm.size(); i++) {
-                    echoOnce(warm.get(i), frames, i);
+                    send(warm.get(i), frames, i);
+                }
+                for (int i = 0; i < warm.size(); i++) {
+                    receiveEcho(warm.get(i), frames, i);
                 }
             } finally {
                 Connector.abort(warm);
@@ -113,11 +117,19 @@ public final class IdleLoad {
 
     /** Blocking: one 32-byte text message there and back, checked. */
     private static void echoOnce(SocketChannel ch, Frames f, int i) throws IOException {
-        int v = i % f.masked.length;
-        ByteBuffer frame = f.masked[v].duplicate();
+        send(ch, f, i);
+        receiveEcho(ch, f, i);
+    }
+
+    private static void send(SocketChannel ch, Frames f, int i) throws IOException {
+        ByteBuffer frame = f.masked[i % f.masked.length].duplicate();
         while (frame.hasRemaining()) {
             ch.write(frame);
         }
+    }
+
+    private static void receiveEcho(SocketChannel ch, Frames f, int i) throws IOException {
+        int v = i % f.masked.length;
         ByteBuffer echo = ByteBuffer.allocate(2 + 32);
         while (echo.hasRemaining()) {
             if (ch.read(echo) < 0) {

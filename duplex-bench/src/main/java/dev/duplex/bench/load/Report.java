@@ -154,9 +154,10 @@ final class Report {
         line("");
         line("Per connection = (after − before) / N, both samples after a warm-up of " + o.idleWarmup + " × N "
                 + "connections and a full GC, with the connections open, upgraded and silent (see below). JVMs: RSS Δ "
-                + "(`VmRSS`; the heap is pre-touched, so heap growth is not in it) + live heap Δ (JMX); the heap part "
-                + "repeats to a few bytes, the RSS part (native memory the server added) to some tens of bytes, a few "
-                + "hundred when a server's JIT is still compiling. ¹ Node: RSS Δ only "
+                + "(`VmRSS` after `System.trim_native_heap`, less the JIT's own native memory Δ: NMT's Code, Compiler "
+                + "and Arena Chunk; the heap is pre-touched, so heap growth is not in it) + live heap Δ (JMX); the heap "
+                + "part repeats to a few bytes, the RSS part (native memory the server added) to ±100-300 B between "
+                + "rounds. ¹ Node: RSS Δ only "
                 + "(the V8 heap grows inside RSS; its heap Δ is shown for information).");
         line("");
     }
@@ -262,8 +263,11 @@ final class Report {
                 + "batches of N / " + IdleLoad.WARM_BATCHES + ", each upgraded, echoing one message and closed "
                 + "(batches smaller than N, so pools and tables that grow with the number of open connections still "
                 + "grow during the measurement). Then, once the server has gone quiet (at most 2 % of a core used "
-                + "over 1 s, read from `/proc`), a full GC and the baseline; N connections opened and upgraded; "
-                + "quiet again, a full GC and the second sample; the difference "
+                + "over 1 s, read from `/proc`), a full GC, the C heap trimmed and the baseline; N connections opened and "
+                + "upgraded; quiet again, a full GC, the C heap trimmed and the second sample; the difference, less "
+                + "the change in the JIT's own native memory (HotSpot keeps the compiler's freed arena chunks for up "
+                + "to 5 s, so a compilation that ended just before one sample and not the other moved RSS by ±0.5-1 KiB "
+                + "per connection, either way, for any server), "
                 + "divided by N. 100 of the held connections then echo a message, to prove they are alive. The same "
                 + "steps and the same JVM flags (`" + String.join(" ", ServerProcess.JVM_FLAGS) + "`) for every server.");
         line("");
