@@ -168,7 +168,11 @@ abstract sealed class MemoryProbe implements AutoCloseable {
         }
 
         private static final Pattern NMT_CATEGORY = Pattern.compile(
-                "-\\s+(Code|Compiler|Arena Chunk) \\(reserved=\\d+KB, committed=(\\d+)KB");
+                "-\\s+([A-Za-z ]+?) \\(reserved=\\d+KB, committed=(\\d+)KB");
+        private static final java.util.Set<String> JIT_CATEGORIES = java.util.Set.of("Code", "Compiler", "Arena Chunk");
+        /** NMT committed KB per category at the last sample, and at the one before (for the trace). */
+        private java.util.Map<String, Long> nmt = java.util.Map.of();
+        private java.util.Map<String, Long> nmtBefore = java.util.Map.of();
 
         /**
          * The JIT's own native memory (NMT summary, {@code -XX:NativeMemoryTracking=summary}): its
@@ -185,10 +189,17 @@ abstract sealed class MemoryProbe implements AutoCloseable {
                         + "-XX:NativeMemoryTracking=summary): " + summary);
             }
             long kb = 0;
+            java.util.Map<String, Long> now = new java.util.LinkedHashMap<>();
             Matcher m = NMT_CATEGORY.matcher(summary);
             while (m.find()) {
-                kb += Long.parseLong(m.group(2));
+                long c = Long.parseLong(m.group(2));
+                now.put(m.group(1), c);
+                if (JIT_CATEGORIES.contains(m.group(1))) {
+                    kb += c;
+                }
             }
+            nmtBefore = nmt;
+            nmt = now;
             return kb * 1024;
         }
 
@@ -226,7 +237,15 @@ abstract sealed class MemoryProbe implements AutoCloseable {
 
         @Override
         String detail() {
-            return "JIT " + jit.getTotalCompilationTime() + " ms" + (trimmed ? ", native heap trimmed" : "");
+            StringBuilder changed = new StringBuilder();
+            nmt.forEach((k, v) -> {
+                long d = v - nmtBefore.getOrDefault(k, 0L);
+                if (!nmtBefore.isEmpty() && Math.abs(d) >= 512) {
+                    changed.append(changed.isEmpty() ? "; NMT Δ " : ", ").append(k).append(' ').append(d > 0 ? "+" : "")
+                            .append(d).append(" KB");
+                }
+            });
+            return "JIT " + jit.getTotalCompilationTime() + " ms" + (trimmed ? ", native heap trimmed" : "") + changed;
         }
 
         @Override
