@@ -137,6 +137,20 @@ public final class Connection {
      */
     public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate,
                       int compressionThreshold, int compressionLevel) {
+        this(role, limits, masks, deflate, compressionThreshold, compressionLevel, null);
+    }
+
+    /**
+     * As {@link #Connection(Role, Limits, MaskSource, DeflateParameters, int, int)}, reusing the
+     * buffers of {@code pool} (shared by the connections of one thread) for small frames and lent
+     * parts instead of allocating them: give each buffer that {@link #pollOutbound()} returns back
+     * with {@link BufferPool#recycle} once written, and handle each lent part before the next
+     * {@link #receive} of any connection that shares the pool (see {@link BufferPool}).
+     *
+     * @param pool the thread's pool, or null to allocate as the other constructors do
+     */
+    public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate,
+                      int compressionThreshold, int compressionLevel, BufferPool pool) {
         MessageDeflater.checkLevel(compressionLevel);
         if (role == null || limits == null || masks == null) {
             throw new IllegalArgumentException("role, limits and masks are required");
@@ -146,7 +160,8 @@ public final class Connection {
         }
         this.role = role;
         this.limits = limits;
-        this.encoder = FrameEncoder.of(role, masks);
+        // The pool rides in the encoder (one per pool for a server): no field of its own here.
+        this.encoder = FrameEncoder.of(role, masks, pool);
         this.compressionThreshold = compressionThreshold;
         this.inflater = deflate == null ? null : new MessageInflater(deflate, role);
         // java.util.zip cannot honour a window under 15 bits; the handshake declines such offers, but
@@ -329,24 +344,40 @@ public final class Connection {
             return false;
         }
         boolean lend = data.isDirect() && !data.isReadOnly();
-        ByteBuffer view;
-        if (lend) {
+        boolean text = messageOpcode == Opcode.TEXT;
+        BufferPool pool = encoder.pool;
+        ProtocolEvent.MessagePart part;
+        if (lend && pool != null && data == pool.source()) {
+            // The pool's window and event objects, the same for every part: valid until the next receive.
             int pos = data.position();
             decoder.unmaskInPlace(data, n);
-            view = data.slice(pos, n).asReadOnlyBuffer(); // index 0 is the part's first byte
+            validatePart(text, data, pos, n, last);
+            part = pool.lend(pos, n, text, firstPart, last);
         } else {
-            byte[] copy = new byte[n];
-            decoder.readPayload(data, copy, 0, n);
-            view = ByteBuffer.wrap(copy).asReadOnlyBuffer();
-        }
-        boolean text = messageOpcode == Opcode.TEXT;
-        if (text && (utf8.validate(view, 0, n) >= 0 || (last && !utf8.isComplete()))) {
-            throw new ProtocolException(Violation.INVALID_UTF8);
+            ByteBuffer view;
+            if (lend) {
+                int pos = data.position();
+                decoder.unmaskInPlace(data, n);
+                view = data.slice(pos, n).asReadOnlyBuffer(); // index 0 is the part's first byte
+            } else {
+                byte[] copy = new byte[n];
+                decoder.readPayload(data, copy, 0, n);
+                view = ByteBuffer.wrap(copy).asReadOnlyBuffer();
+            }
+            validatePart(text, view, 0, n, last);
+            part = new ProtocolEvent.MessagePart(text, view, firstPart, last);
         }
         streamedLength += n;
-        events().add(new ProtocolEvent.MessagePart(text, view, firstPart, last));
+        events().add(part);
         firstPart = false;
         return lend;
+    }
+
+    /** RFC 6455 8.1 for a streamed text part: its bytes continue valid UTF-8, the last one completes it. */
+    private void validatePart(boolean text, ByteBuffer b, int index, int n, boolean last) throws ProtocolException {
+        if (text && (utf8.validate(b, index, n) >= 0 || (last && !utf8.isComplete()))) {
+            throw new ProtocolException(Violation.INVALID_UTF8);
+        }
     }
 
     private void readPayload(ByteBuffer data) throws ProtocolException {
@@ -740,7 +771,10 @@ public final class Connection {
         }
         Opcode op = startPart(text, data, last);
         outbound().add(encoder.encodeHeader(last, 0, op, len));
-        outbound().add(readOnlyView(data));
+        BufferPool pool = encoder.pool;
+        outbound().add(pool != null && pool.isWindow(data)
+                ? pool.window(data.position(), len) // a lent part echoed: a window of its own on the source
+                : readOnlyView(data));
         endPart(last);
     }
 
@@ -764,11 +798,11 @@ public final class Connection {
             if (sendingPartsOf == null) {
                 v.reset();
             }
-            Utf8Validator probe = v.copy();
-            if (probe.validate(data, data.position(), data.remaining()) >= 0 || (last && !probe.isComplete())) {
+            int before = v.snapshot();
+            if (v.validate(data, data.position(), data.remaining()) >= 0 || (last && !v.isComplete())) {
+                v.restore(before); // the message is still in progress, as it was
                 throw new IllegalArgumentException("text parts must add up to valid UTF-8");
             }
-            v.restore(probe);
         }
         Opcode op = sendingPartsOf == null ? kind : Opcode.CONTINUATION;
         sendingPartsOf = kind;

@@ -14,13 +14,20 @@ public final class FrameEncoder {
 
     private final Role role;
     private final MaskSource masks;
+    /** Where frames are written, or null to allocate each (see {@link BufferPool}). */
+    final BufferPool pool;
 
     /** A server never masks (RFC 6455 5.1), so it needs no mask source and one encoder serves all its connections. */
     private static final FrameEncoder SERVER = new FrameEncoder(Role.SERVER, null);
 
     public FrameEncoder(Role role, MaskSource masks) {
+        this(role, masks, null);
+    }
+
+    FrameEncoder(Role role, MaskSource masks, BufferPool pool) {
         this.role = role;
         this.masks = masks;
+        this.pool = pool;
     }
 
     /**
@@ -29,6 +36,11 @@ public final class FrameEncoder {
      */
     public static FrameEncoder of(Role role, MaskSource masks) {
         return role == Role.SERVER ? SERVER : new FrameEncoder(role, masks);
+    }
+
+    /** As {@link #of(Role, MaskSource)}, writing frames into {@code pool}'s buffers when it is not null. */
+    static FrameEncoder of(Role role, MaskSource masks, BufferPool pool) {
+        return pool == null ? of(role, masks) : pool.encoder(role, masks);
     }
 
     /** Encodes a frame as it is, reserved bits included; no validation (tests use this to misbehave). */
@@ -40,33 +52,36 @@ public final class FrameEncoder {
 
     /**
      * Encodes a frame whose payload is {@code len} bytes of {@code payload} from absolute index
-     * {@code index} (the buffer's position is not changed) into a new heap buffer, ready to read.
+     * {@code index} (the buffer's position is not changed) into a new heap buffer (or one of the
+     * pool's), ready to read.
      */
     public ByteBuffer encode(boolean fin, int rsvBits, Opcode opcode, ByteBuffer payload, int index, int len) {
         boolean mask = role == Role.CLIENT;
         int key = mask ? masks.nextMask() : 0;
-        byte[] out = new byte[headerSize(len, mask) + len];
+        ByteBuffer frame = newFrame(headerSize(len, mask) + len);
+        byte[] out = frame.array();
         int p = writeHeader(out, fin, rsvBits, opcode, len, mask, key);
         if (mask) {
             Masking.copyMasked(payload, index, out, p, len, key, 0);
         } else {
             Masking.copy(payload, index, out, p, len);
         }
-        return ByteBuffer.wrap(out);
+        return frame;
     }
 
     /** As {@link #encode(boolean, int, Opcode, ByteBuffer, int, int)} from an array. */
     public ByteBuffer encode(boolean fin, int rsvBits, Opcode opcode, byte[] payload, int off, int len) {
         boolean mask = role == Role.CLIENT;
         int key = mask ? masks.nextMask() : 0;
-        byte[] out = new byte[headerSize(len, mask) + len];
+        ByteBuffer frame = newFrame(headerSize(len, mask) + len);
+        byte[] out = frame.array();
         int p = writeHeader(out, fin, rsvBits, opcode, len, mask, key);
         if (mask) {
             Masking.copyMasked(payload, off, out, p, len, key, 0);
         } else {
             System.arraycopy(payload, off, out, p, len);
         }
-        return ByteBuffer.wrap(out);
+        return frame;
     }
 
     /**
@@ -77,12 +92,12 @@ public final class FrameEncoder {
                                                  byte[] payload, int off, int len) {
         boolean mask = role == Role.CLIENT;
         int key = mask ? masks.nextMask() : 0;
-        byte[] out = new byte[headerSize(len, mask)];
-        writeHeader(out, fin, rsvBits, opcode, len, mask, key);
+        ByteBuffer frame = newFrame(headerSize(len, mask));
+        writeHeader(frame.array(), fin, rsvBits, opcode, len, mask, key);
         if (mask) {
             Masking.mask(payload, off, len, key, 0);
         }
-        return ByteBuffer.wrap(out);
+        return frame;
     }
 
     /** Encodes only the header of an unmasked frame (server side) whose payload the caller sends separately. */
@@ -90,9 +105,14 @@ public final class FrameEncoder {
         if (role == Role.CLIENT) {
             throw new IllegalStateException("a client's frames are masked: use encodeHeaderMaskingInPlace");
         }
-        byte[] out = new byte[headerSize(len, false)];
-        writeHeader(out, fin, rsvBits, opcode, len, false, 0);
-        return ByteBuffer.wrap(out);
+        ByteBuffer frame = newFrame(headerSize(len, false));
+        writeHeader(frame.array(), fin, rsvBits, opcode, len, false, 0);
+        return frame;
+    }
+
+    /** A heap buffer of {@code size} bytes from index 0 of its array: a new one, or the pool's. */
+    private ByteBuffer newFrame(int size) {
+        return pool == null ? ByteBuffer.wrap(new byte[size]) : pool.frame(size);
     }
 
     /** Header size for a payload of {@code len} bytes. */

@@ -20,7 +20,10 @@ public sealed interface ProtocolEvent {
      * (possibly empty); one part may be both. {@code text} parts add up to valid UTF-8 but a part may
      * end inside a character. {@code data} is read-only; when the connection was fed a writable
      * direct buffer it is a view of that buffer, <b>valid only until the next {@link Connection#receive}</b>
-     * (an I/O layer copies it before keeping it longer); otherwise it is the event's own.
+     * (an I/O layer copies it before keeping it longer); otherwise it is the event's own. The part's
+     * bytes are {@code data}'s remaining ones: when the connection has a {@link BufferPool} whose
+     * source is that buffer, {@code data} is a window on it (its position is not 0), and the event
+     * and its view are the pool's, reused for the next part lent by any connection sharing the pool.
      */
     record MessagePart(boolean text, ByteBuffer data, boolean first, boolean last) implements ProtocolEvent {}
 

@@ -151,6 +151,18 @@ public final class Utf8Validator {
         high = other.high;
     }
 
+    /** The state, packed in an int, for {@link #restore(int)}: trying input without committing to it allocates nothing. */
+    public int snapshot() {
+        return pending | low << 8 | high << 16;
+    }
+
+    /** Goes back to a state that {@link #snapshot()} returned. */
+    public void restore(int snapshot) {
+        pending = snapshot & 0xFF;
+        low = (snapshot >>> 8) & 0xFF;
+        high = snapshot >>> 16;
+    }
+
     /** Whether the input so far ends on a code point boundary (required at the end of a message). */
     public boolean isComplete() {
         return pending == 0;
