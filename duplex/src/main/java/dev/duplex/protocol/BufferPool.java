@@ -72,6 +72,11 @@ public final class BufferPool {
         return source;
     }
 
+    /** Whether {@code part} is one of the pool's reused part events (lent from its source). */
+    public boolean lends(ProtocolEvent.MessagePart part) {
+        return lentView != null && part.data() == lentView;
+    }
+
     /**
      * Gives back a buffer that {@link Connection#pollOutbound()} returned, once written whole or
      * dropped; it must not be used afterwards. Buffers the pool did not make are ignored.
@@ -92,8 +97,8 @@ public final class BufferPool {
         }
     }
 
-    /** Buffers made and not given back (for tests). */
-    int outstanding() {
+    /** Buffers the pool made that are out (handed out and not given back): for tests and leak checks. */
+    public int outstanding() {
         int n = madeViews - freeViewCount;
         for (int c = 0; c < CAPACITY.length; c++) {
             n += madeFrames[c] - freeFrameCount[c];

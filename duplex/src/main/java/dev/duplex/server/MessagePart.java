@@ -16,5 +16,11 @@ import java.nio.ByteBuffer;
  * handler call</b>: it may be a view of the loop's read buffer. Copy what you keep. Passing the part
  * back to {@link ServerWebSocket#sendPart(MessagePart)} during the call is allowed (an echo sends it
  * without copying; what the socket did not take by the end of the call is copied).
+ *
+ * <p>The part's bytes are the remaining ones of {@link #data()}, from its position to its limit;
+ * the position need not be 0 (a view of the read buffer is a window on it), so index from
+ * {@code data().position()} or use relative gets. On the event loop the part object itself, and its
+ * view, are reused for later parts (the same object may come again with other bytes): keep neither
+ * past the call, only a copy of the bytes.
  */
 public record MessagePart(boolean isText, ByteBuffer data, boolean isFirst, boolean isLast) {}

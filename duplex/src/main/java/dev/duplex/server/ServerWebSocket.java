@@ -222,6 +222,28 @@ public final class ServerWebSocket {
         return "ServerWebSocket[" + request.path() + " from " + remoteAddress() + ", " + readyState() + "]";
     }
 
+    /**
+     * The parts made of the event loop's reused part events (see {@link WsChannel#reusesPart}), per
+     * loop thread: the loop lends the same event, with the same view, for every part of a kind, so
+     * the part handed to the handlers can be the same too (valid only during the call, as promised).
+     * Used on loop threads only, and only for those events.
+     */
+    private static final ThreadLocal<LoopParts> LOOP_PARTS = ThreadLocal.withInitial(LoopParts::new);
+
+    private static final class LoopParts {
+        private final ProtocolEvent.MessagePart[] events = new ProtocolEvent.MessagePart[8];
+        private final MessagePart[] parts = new MessagePart[8];
+
+        MessagePart of(ProtocolEvent.MessagePart m) {
+            int i = (m.text() ? 4 : 0) | (m.first() ? 2 : 0) | (m.last() ? 1 : 0);
+            if (events[i] != m) {
+                events[i] = m;
+                parts[i] = new MessagePart(m.text(), m.data(), m.first(), m.last());
+            }
+            return parts[i];
+        }
+    }
+
     /** Turns transport callbacks into handler calls. */
     final class Listener implements ChannelListener {
 
@@ -260,7 +282,8 @@ public final class ServerWebSocket {
                     }
                 }
                 case ProtocolEvent.MessagePart m -> {
-                    MessagePart part = new MessagePart(m.text(), m.data(), m.first(), m.last());
+                    MessagePart part = ch.reusesPart(m) ? LOOP_PARTS.get().of(m)
+                            : new MessagePart(m.text(), m.data(), m.first(), m.last());
                     if (wantsParts()) {
                         deliverPart(part);
                     } else {

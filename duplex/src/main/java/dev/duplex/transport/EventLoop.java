@@ -1,5 +1,7 @@
 package dev.duplex.transport;
 
+import dev.duplex.protocol.BufferPool;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -45,6 +47,10 @@ public final class EventLoop implements java.util.concurrent.Executor {
      * one read (with 64 KiB it took two system calls, the second for the last 14 bytes).
      */
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
+    /** Made by the first connection that opens here; see {@link #bufferPool()}. */
+    private BufferPool bufferPool;
+    /** One instance: a method reference passed to each select would be a new object every turn. */
+    private final java.util.function.Consumer<SelectionKey> dispatcher = this::dispatch;
     private volatile boolean stopping;
     private long timerSeq;
     /** Whether the loop is inside one step (a ready channel's handler, a task, a timer). */
@@ -139,6 +145,18 @@ public final class EventLoop implements java.util.concurrent.Executor {
         return readBuffer.clear();
     }
 
+    /**
+     * The loop's {@link BufferPool}, whose source is the read buffer: shared by the connections of
+     * this loop (none holds one of its own), made by the first that asks. Loop thread only.
+     */
+    BufferPool bufferPool() {
+        BufferPool p = bufferPool;
+        if (p == null) {
+            bufferPool = p = new BufferPool(readBuffer);
+        }
+        return p;
+    }
+
     /** One instance, so the manual clock can remove what it was given (each {@code this::wakeup} is new). */
     private final Runnable wakeupTask = this::wakeup;
 
@@ -170,7 +188,7 @@ public final class EventLoop implements java.util.concurrent.Executor {
     private void turn() {
         try {
             if (selectTimeoutMillis() == 0) {
-                selector.selectNow(this::dispatch);
+                selector.selectNow(dispatcher);
             } else {
                 awake.set(false);
                 // A task, a stop or a clock advance (ManualClock) that came before awake was cleared
@@ -178,11 +196,11 @@ public final class EventLoop implements java.util.concurrent.Executor {
                 long timeoutMillis = selectTimeoutMillis();
                 if (timeoutMillis == 0) {
                     awake.set(true);
-                    selector.selectNow(this::dispatch);
+                    selector.selectNow(dispatcher);
                 } else if (timeoutMillis < 0) {
-                    selector.select(this::dispatch);
+                    selector.select(dispatcher);
                 } else {
-                    selector.select(this::dispatch, timeoutMillis);
+                    selector.select(dispatcher, timeoutMillis);
                 }
                 awake.set(true);
             }

@@ -457,7 +457,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             // Views of the read buffer still queued are copied before the buffer is read into again.
             lentParts = false;
             if (queue != null) {
-                queue.detachDirect();
+                queue.detachDirect(loop.bufferPool());
             }
         }
     }
@@ -570,7 +570,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             // The 101 usually leaves at once; then the queue goes, as most WebSockets of a busy
             // server sit idle after the upgrade (the first send makes a new one).
             try {
-                release(queue.writeTo(channel));
+                release(queue.writeTo(channel, loop.bufferPool()));
             } catch (IOException e) {
                 // still queued: the flush after this batch meets the error and fails the connection
             }
@@ -677,8 +677,10 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
 
     private void open(String subprotocol, String ext, dev.duplex.protocol.DeflateParameters deflate,
                       ChannelListener l, OpenInfo info) {
+        // The loop's pool: frames and lent parts are reused across its connections (issue 7), and
+        // every buffer polled from conn goes back to it once written or dropped.
         conn = new Connection(role, config.limits(), config.masks(), deflate, config.compressionThreshold(),
-                config.compressionLevel());
+                config.compressionLevel(), loop.bufferPool());
         if (dispatchQueue != null) {
             // listeners on another thread may still be answering earlier messages (dispatcherIdle)
             conn.holdCloseUntilPolled();
@@ -774,7 +776,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             // WHATWG "flag the WebSocket as full": fail rather than buffer without bound.
             conn.fail(CloseCode.ABNORMAL_CLOSURE, "send queue over its limit",
                     new IOException("send queue over " + config.maxBufferedBytes() + " bytes"));
-            release(queue == null ? 0 : queue.clear());
+            release(queue == null ? 0 : queue.clear(loop.bufferPool()));
             closeAfterFlush = true;
         } else {
             if ((inBatch || flushDeferred) && queuedBytes() > EARLY_WRITE) {
@@ -845,13 +847,13 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             if (tls != null) {
                 flushTls();
             } else if (!queueEmpty()) {
-                release(queue.writeTo(channel));
+                release(queue.writeTo(channel, loop.bufferPool()));
             }
             return true;
         } catch (IOException e) {
             if (inBatch) {
                 // fail later, outside the batch, where closing is safe
-                release(queue == null ? 0 : queue.clear());
+                release(queue == null ? 0 : queue.clear(loop.bufferPool()));
                 closeAfterFlush = true;
                 if (conn != null) {
                     conn.fail(CloseCode.ABNORMAL_CLOSURE, "", e);
@@ -870,7 +872,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
                 return;
             }
             long before = queuedBytes();
-            release(queue.wrapTo(tls, TLS_BATCH));
+            release(queue.wrapTo(tls, TLS_BATCH, loop.bufferPool()));
             if (queuedBytes() == before && tls.pendingNetBytes() == 0) {
                 return;
             }
@@ -1144,7 +1146,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             tls.release();
             TransportMetrics.TLS_SESSIONS.decrementAndGet();
         }
-        release(queue == null ? 0 : queue.clear());
+        release(queue == null ? 0 : queue.clear(loop.bufferPool()));
         ConcurrentLinkedQueue<Command> q = commands;
         Command c;
         while (q != null && (c = q.poll()) != null) {
@@ -1156,8 +1158,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             if (!delivering) {
                 deliverEvents();
             } // else the delivering loop further up the stack picks them up
-            while (conn.pollOutbound() != null) {
-                // discard
+            for (ByteBuffer b; (b = conn.pollOutbound()) != null; ) {
+                loop.bufferPool().recycle(b); // discarded
             }
         }
         readyState = State.CLOSED;
@@ -1255,6 +1257,11 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         int kind = Command.PART | (text ? Command.TEXT_PART : 0) | (last ? Command.LAST_PART : 0);
         ByteBuffer part = lendable(data);
         return submit(kind, part, part.remaining());
+    }
+
+    @Override
+    public boolean reusesPart(ProtocolEvent.MessagePart part) {
+        return loop.inEventLoop() && loop.bufferPool().lends(part);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.duplex.transport;
 
+import dev.duplex.protocol.BufferPool;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
@@ -15,6 +17,10 @@ import java.util.Arrays;
  * queued buffers sit in one run {@code [head, head + size)} of the array, which is handed to the
  * gathering write as it is (no copy into a second array); the run slides back to the start when it
  * reaches the end with the front half free, else the arrays double.
+ *
+ * <p>Buffers leave the queue once written whole (or dropped): each is then given back to the loop's
+ * {@link BufferPool} when one is passed (the pool takes back only its own), so frames and windows
+ * the connection took from it are reused; the queue keeps no pool of its own.
  *
  * <p>Not thread-safe: confined to the connection's event loop.
  */
@@ -72,6 +78,11 @@ final class WriteQueue {
      * @return the credits of the buffers that were completed
      */
     long writeTo(GatheringByteChannel channel) throws IOException {
+        return writeTo(channel, null);
+    }
+
+    /** As {@link #writeTo(GatheringByteChannel)}, giving each buffer written whole back to {@code pool}. */
+    long writeTo(GatheringByteChannel channel, BufferPool pool) throws IOException {
         long released = 0;
         while (size > 0) {
             int n = capWrite(Math.min(size, BATCH));
@@ -83,7 +94,7 @@ final class WriteQueue {
                 restoreLimit(n);
             }
             bytes -= w;
-            released += removeCompleted();
+            released += removeCompleted(pool);
             if (w < before) {
                 break; // the socket's send buffer is full
             }
@@ -96,12 +107,12 @@ final class WriteQueue {
      *
      * @return the credits of the buffers that were completed
      */
-    long wrapTo(TlsSession tls, int maxNetBytes) throws IOException {
+    long wrapTo(TlsSession tls, int maxNetBytes, BufferPool pool) throws IOException {
         long released = 0;
         while (size > 0 && tls.pendingNetBytes() < maxNetBytes) {
             long consumed = tls.wrap(buffers, head, Math.min(size, BATCH));
             bytes -= consumed;
-            released += removeCompleted();
+            released += removeCompleted(pool);
             if (consumed == 0) {
                 break;
             }
@@ -112,22 +123,34 @@ final class WriteQueue {
     /**
      * Replaces each queued direct buffer by a heap copy of its remaining bytes. The only direct
      * buffers a connection queues are views lent from the event loop's read buffer (message parts
-     * echoed without a copy) and callers' direct buffers, which a copy keeps intact too.
+     * echoed without a copy) and callers' direct buffers, which a copy keeps intact too. The views
+     * replaced go back to {@code pool} (when they are its windows).
      */
-    void detachDirect() {
+    void detachDirect(BufferPool pool) {
         for (int i = head; i < head + size; i++) {
             ByteBuffer b = buffers[i];
             if (b.isDirect()) {
                 buffers[i] = ByteBuffer.allocate(b.remaining()).put(b.duplicate()).flip();
+                if (pool != null) {
+                    pool.recycle(b);
+                }
             }
         }
     }
 
     /** Drops everything; returns the credits of the dropped buffers. */
     long clear() {
+        return clear(null);
+    }
+
+    /** As {@link #clear()}, giving the dropped buffers back to {@code pool}. */
+    long clear(BufferPool pool) {
         long released = 0;
         for (int i = head; i < head + size; i++) {
             released += credits[i];
+            if (pool != null) {
+                pool.recycle(buffers[i]);
+            }
             buffers[i] = null;
             credits[i] = 0;
         }
@@ -179,10 +202,13 @@ final class WriteQueue {
         return r;
     }
 
-    private long removeCompleted() {
+    private long removeCompleted(BufferPool pool) {
         long released = 0;
         while (size > 0 && !buffers[head].hasRemaining()) {
             released += credits[head];
+            if (pool != null) {
+                pool.recycle(buffers[head]);
+            }
             buffers[head] = null;
             credits[head] = 0;
             head++;

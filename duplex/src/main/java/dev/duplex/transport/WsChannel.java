@@ -67,6 +67,16 @@ public interface WsChannel {
         throw new UnsupportedOperationException("message parts are not supported by " + getClass());
     }
 
+    /**
+     * Whether {@code part}, which this channel's listener is being handed on the event loop, is one
+     * of the loop's reused part events (see {@link dev.duplex.protocol.BufferPool}): the same object,
+     * with the same view, for every such part of every channel of the loop. A layer above may then
+     * reuse what it makes of it, per loop thread, for as long as the loop runs.
+     */
+    default boolean reusesPart(dev.duplex.protocol.ProtocolEvent.MessagePart part) {
+        return false;
+    }
+
     boolean sendPing(ByteBuffer payload);
 
     /** Sends an unsolicited pong (at most 125 bytes). */

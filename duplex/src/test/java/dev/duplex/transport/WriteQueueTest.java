@@ -2,6 +2,13 @@ package dev.duplex.transport;
 
 import org.junit.jupiter.api.Test;
 
+import dev.duplex.protocol.BufferPool;
+import dev.duplex.protocol.Connection;
+import dev.duplex.protocol.Limits;
+import dev.duplex.protocol.MaskSource;
+import dev.duplex.protocol.ProtocolEvent;
+import dev.duplex.protocol.Role;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
@@ -161,5 +168,54 @@ class WriteQueueTest {
         assertThat(credits).isEqualTo(v);
         assertThat(q.isEmpty()).isTrue();
         assertThat(ch.written.toByteArray()).isEqualTo(expected.toByteArray());
+    }
+
+    /**
+     * The loop's pool gets back every buffer the queue took from it: frames once written whole, a
+     * lent window when a copy replaces it at the batch's end (its bytes intact), all on clear.
+     */
+    @Test
+    void poolBuffersGoBackOnceWrittenDetachedOrDropped() throws Exception {
+        byte[] payload = new byte[10_000];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 7);
+        }
+        Connection client = new Connection(Role.CLIENT, Limits.DEFAULTS, MaskSource.fixed(0x11223344), null);
+        client.sendBinary(ByteBuffer.wrap(payload));
+        ByteBuffer wire = client.pollOutbound();
+        ByteBuffer source = ByteBuffer.allocateDirect(64 * 1024);
+        source.put(wire).flip();
+        BufferPool pool = new BufferPool(source);
+        Connection server = new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), null, 0, -1, pool);
+        server.streamMessages(true);
+        server.receive(source);
+        ProtocolEvent.MessagePart p = (ProtocolEvent.MessagePart) server.pollEvent();
+        server.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        server.sendPartWithoutCopy(p.text(), p.data(), p.last()); // a pool header, then a pool window
+        server.sendBinary(ByteBuffer.wrap(new byte[] {4, 5}));
+        WriteQueue q = new WriteQueue();
+        for (ByteBuffer b; (b = server.pollOutbound()) != null; ) {
+            q.add(b, 0);
+        }
+        assertThat(pool.outstanding()).isEqualTo(4);
+
+        ThrottledChannel ch = new ThrottledChannel(100);
+        q.writeTo(ch, pool); // the first frame and the header, and part of the window
+        assertThat(pool.outstanding()).isEqualTo(2);
+        q.detachDirect(pool); // end of the batch: the window's rest is copied, the window given back
+        assertThat(pool.outstanding()).isEqualTo(1);
+        source.clear().put(new byte[source.capacity()]); // the next read overwrites the read buffer
+        ch.capacity = Integer.MAX_VALUE;
+        q.writeTo(ch, pool);
+        assertThat(pool.outstanding()).isZero();
+        byte[] out = ch.written.toByteArray();
+        assertThat(out.length).isEqualTo(5 + 4 + payload.length + 4);
+        assertThat(java.util.Arrays.copyOfRange(out, 9, 9 + payload.length)).isEqualTo(payload);
+
+        server.sendBinary(ByteBuffer.wrap(new byte[] {9}));
+        q.add(server.pollOutbound(), 0);
+        assertThat(pool.outstanding()).isEqualTo(1);
+        q.clear(pool);
+        assertThat(pool.outstanding()).isZero();
     }
 }
