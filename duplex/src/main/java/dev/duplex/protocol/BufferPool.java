@@ -26,7 +26,7 @@ import java.nio.ByteBuffer;
  *       without a pool.</li>
  * </ul>
  *
- * <p>Bounded: at most a few hundred buffers are kept (about 200 KiB of frames and 64 views);
+ * <p>Bounded: at most 168 frames are kept (about 150 KiB, most of it made only under load) and 64 views;
  * past that, frames are allocated as without a pool.
  *
  * <p>Not thread-safe: confined to one thread, like the connections that use it.

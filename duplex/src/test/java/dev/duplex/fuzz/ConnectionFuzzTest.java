@@ -3,6 +3,7 @@ package dev.duplex.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Tag;
+import dev.duplex.protocol.BufferPool;
 import dev.duplex.protocol.Connection;
 import dev.duplex.protocol.DeflateParameters;
 import dev.duplex.protocol.FrameDecoder;
@@ -77,15 +78,43 @@ class ConnectionFuzzTest {
         }
         byte[] stream = data.consumeRemainingAsBytes();
         sizes[chunks] = Integer.MAX_VALUE; // the rest
-        Connection streaming = new Connection(role, LIMITS, MaskSource.fixed(0x11223344), params);
-        streaming.streamMessages(true);
         Connection whole = new Connection(role, LIMITS, MaskSource.fixed(0x11223344), params);
         try {
+            Trace b = new Trace();
+            whole.receive(ByteBuffer.wrap(stream));
+            b.drain(whole);
+            for (boolean pooled : new boolean[] {false, true}) {
+                Trace a = streamed(role, params, sizes, stream, pooled);
+                check(sameEvents(a.events, b.events), "parts" + (pooled ? " (pooled)" : "")
+                        + " and whole messages gave different events:\n" + a.events + "\n" + b.events);
+                if (java.util.Objects.equals(a.reason, b.reason)) {
+                    check(a.out.toString().contentEquals(b.out), "parts and whole messages gave different outbound bytes");
+                }
+            }
+        } finally {
+            whole.release();
+        }
+    }
+
+    /**
+     * Feeds {@code stream} in chunks of {@code sizes} to a streaming connection: through a new direct
+     * buffer each, or ({@code pooled}) through one direct buffer that a {@link BufferPool} has as its
+     * source, as the event loop's read buffer (parts are then the pool's reused window and events,
+     * frames its buffers, each given back once "written").
+     */
+    private static Trace streamed(Role role, DeflateParameters params, int[] sizes, byte[] stream, boolean pooled) {
+        ByteBuffer source = pooled ? ByteBuffer.allocateDirect(Math.max(1, stream.length)) : null;
+        BufferPool pool = pooled ? new BufferPool(source) : null;
+        Connection streaming = new Connection(role, LIMITS, MaskSource.fixed(0x11223344), params, 0, -1, pool);
+        streaming.streamMessages(true);
+        try {
             Trace a = new Trace();
+            a.pool = pool;
             int pos = 0;
             for (int size : sizes) {
                 int n = Math.min(size, stream.length - pos);
-                ByteBuffer in = ByteBuffer.allocateDirect(n).put(stream, pos, n).flip();
+                ByteBuffer in = pooled ? source.clear().put(stream, pos, n).flip()
+                        : ByteBuffer.allocateDirect(n).put(stream, pos, n).flip();
                 pos += n;
                 do {
                     int before = in.remaining();
@@ -97,16 +126,12 @@ class ConnectionFuzzTest {
                     in.put(i, (byte) 0xA5); // a lent view must not be needed past the next receive
                 }
             }
-            Trace b = new Trace();
-            whole.receive(ByteBuffer.wrap(stream));
-            b.drain(whole);
-            check(sameEvents(a.events, b.events), "parts and whole messages gave different events:\n" + a.events + "\n" + b.events);
-            if (java.util.Objects.equals(a.reason, b.reason)) {
-                check(a.out.toString().contentEquals(b.out), "parts and whole messages gave different outbound bytes");
+            if (pooled) {
+                check(pool.outstanding() == 0, "pool buffers not given back: " + pool.outstanding());
             }
+            return a;
         } finally {
             streaming.release();
-            whole.release();
         }
     }
 
@@ -207,6 +232,8 @@ class ConnectionFuzzTest {
         boolean closed;
         boolean answered;
         java.io.ByteArrayOutputStream partial;
+        /** Where polled buffers go back once "written", or null. */
+        BufferPool pool;
         boolean partialText;
         String reason;
 
@@ -261,6 +288,9 @@ class ConnectionFuzzTest {
             ByteBuffer b;
             while ((b = c.pollOutbound()) != null) {
                 out.append(hex(b));
+                if (pool != null) {
+                    pool.recycle(b);
+                }
             }
         }
 
