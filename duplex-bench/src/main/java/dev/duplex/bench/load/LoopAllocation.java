@@ -29,11 +29,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.duplex.bench.load.LoopAllocation [sizes...]}
  * (default 32 65536); {@code -Dmessages=N} measured messages per case (default 100000, warm-up as
- * many). Prints one line per case: size, mode, bytes per message.
+ * many); {@code -Dhandler=whole} measures the whole-message echo ({@code ws.onmessage(ws::send)})
+ * instead. Prints one line per case: size, mode, bytes per message.
  */
 public final class LoopAllocation {
 
     private static final int BURST = 16;
+    /** {@code -Dhandler=whole}: echo whole messages ({@code ws.onmessage(ws::send)}) instead of parts. */
+    private static final boolean WHOLE = "whole".equals(System.getProperty("handler"));
 
     private LoopAllocation() {}
 
@@ -55,7 +58,11 @@ public final class LoopAllocation {
     public static double measure(int size, int burst, int messages) throws Exception {
         WebSocketHandler echo = WebSocketHandler.echo();
         CompletableFuture<Thread> loopThread = new CompletableFuture<>();
-        WebSocketHandler handler = new WebSocketHandler() { // echo(), and which thread it runs on
+        WebSocketHandler whole = ws -> { // whole messages: ws.onmessage(ws::send)
+            loopThread.complete(Thread.currentThread());
+            ws.onmessage(ws::send);
+        };
+        WebSocketHandler parts = new WebSocketHandler() { // echo(), and which thread it runs on
             @Override
             public void onOpen(ServerWebSocket ws) {
                 loopThread.complete(Thread.currentThread());
@@ -73,7 +80,7 @@ public final class LoopAllocation {
             }
         };
         try (WebSocketServer server = WebSocketServer.builder().port(0).bindAddress("127.0.0.1").threads(1)
-                .route("/echo", handler).build().start()) {
+                .route("/echo", WHOLE ? whole : parts).build().start()) {
             try (SocketChannel ch = ClientHandshake.open(new InetSocketAddress("127.0.0.1", server.port()), "/echo")) {
                 Thread loop = loopThread.get(30, TimeUnit.SECONDS);
                 com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
