@@ -50,6 +50,16 @@ public final class ServerRequest {
         this.pathParams = pathParams;
     }
 
+    /** The request line's target and the header fields, as kept (see {@link #withoutHandshakeFields}). */
+    byte[] fields() {
+        return fields;
+    }
+
+    /** A request made of parts kept elsewhere (an open socket keeps its fields, not this object). */
+    static ServerRequest of(String method, byte[] fields, InetSocketAddress remoteAddress, Map<String, String> pathParams) {
+        return new ServerRequest(method, fields, remoteAddress, pathParams);
+    }
+
     ServerRequest withPathParams(Map<String, String> params) {
         return new ServerRequest(method, fields, remoteAddress, Map.copyOf(params));
     }

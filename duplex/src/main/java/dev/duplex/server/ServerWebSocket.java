@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -29,14 +30,17 @@ public final class ServerWebSocket {
     private static final System.Logger LOG = System.getLogger(ServerWebSocket.class.getName());
 
     private final WsChannel channel;
-    private final ServerRequest request;
+    /**
+     * The upgrade request's target and fields (see {@link #request()}) and the route's path
+     * parameters: kept as they are, the {@link ServerRequest} is made when asked for (one object
+     * less per idle connection). Upgrade requests are always GET.
+     */
+    private final byte[] requestFields;
+    private final Map<String, String> pathParams;
     private final WebSocketHandler handler;
     private volatile Object attachment;
-    private volatile Runnable onopen;
-    private volatile Consumer<Message> onmessage;
-    private volatile Consumer<MessagePart> onpart;
-    private volatile Consumer<CloseEvent> onclose;
-    private volatile Consumer<Throwable> onerror;
+    /** The {@code on*} handlers, made by the first one set (a route's {@link WebSocketHandler} needs none). */
+    private volatile Handlers on;
     /** Links of the server's list of open sockets (see {@link OpenSockets}), under its lock. */
     volatile ServerWebSocket openNext;
     ServerWebSocket openPrev;
@@ -46,7 +50,8 @@ public final class ServerWebSocket {
 
     ServerWebSocket(WsChannel channel, ServerRequest request, WebSocketHandler handler, Object attachment) {
         this.channel = channel;
-        this.request = request;
+        this.requestFields = request == null ? null : request.fields();
+        this.pathParams = request == null ? Map.of() : request.pathParams();
         this.handler = handler;
         this.attachment = attachment;
     }
@@ -159,7 +164,7 @@ public final class ServerWebSocket {
      * {@link HandshakeHook} sees the whole request.
      */
     public ServerRequest request() {
-        return request;
+        return requestFields == null ? null : ServerRequest.of("GET", requestFields, remoteAddress(), pathParams);
     }
 
     public InetSocketAddress remoteAddress() {
@@ -168,7 +173,7 @@ public final class ServerWebSocket {
 
     /** A path parameter of the route, e.g. {@code room} in {@code /chat/{room}}; or null. */
     public String pathParam(String name) {
-        return request.pathParam(name);
+        return pathParams.get(name);
     }
 
     /** The user's object for this socket (set by the handshake hook or {@link #attach}). */
@@ -182,12 +187,12 @@ public final class ServerWebSocket {
     }
 
     public ServerWebSocket onopen(Runnable handler) {
-        this.onopen = handler;
+        handlers().open = handler;
         return this;
     }
 
     public ServerWebSocket onmessage(Consumer<Message> handler) {
-        this.onmessage = handler;
+        handlers().message = handler;
         return this;
     }
 
@@ -198,19 +203,57 @@ public final class ServerWebSocket {
      * null goes back to whole messages.
      */
     public ServerWebSocket onpart(Consumer<MessagePart> handler) {
-        this.onpart = handler;
+        handlers().part = handler;
         channel.streamMessages(handler != null || this.handler.receivesParts());
         return this;
     }
 
     public ServerWebSocket onclose(Consumer<CloseEvent> handler) {
-        this.onclose = handler;
+        handlers().close = handler;
         return this;
     }
 
     public ServerWebSocket onerror(Consumer<Throwable> handler) {
-        this.onerror = handler;
+        handlers().error = handler;
         return this;
+    }
+
+    /** The {@code on*} handlers set so far; any thread. */
+    private static final class Handlers {
+        volatile Runnable open;
+        volatile Consumer<Message> message;
+        volatile Consumer<MessagePart> part;
+        volatile Consumer<CloseEvent> close;
+        volatile Consumer<Throwable> error;
+    }
+
+    private static final Handlers NONE = new Handlers();
+    private static final java.lang.invoke.VarHandle ON;
+
+    static {
+        try {
+            ON = java.lang.invoke.MethodHandles.lookup().findVarHandle(ServerWebSocket.class, "on", Handlers.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private Handlers handlers() {
+        Handlers h = on;
+        if (h == null) {
+            Handlers fresh = new Handlers();
+            h = (Handlers) ON.compareAndExchange(this, null, fresh);
+            if (h == null) {
+                h = fresh;
+            }
+        }
+        return h;
+    }
+
+    /** For reading: never null, nothing set in {@link #NONE}. */
+    private Handlers set() {
+        Handlers h = on;
+        return h == null ? NONE : h;
     }
 
     WsChannel channel() {
@@ -219,7 +262,7 @@ public final class ServerWebSocket {
 
     @Override
     public String toString() {
-        return "ServerWebSocket[" + request.path() + " from " + remoteAddress() + ", " + readyState() + "]";
+        return "ServerWebSocket[" + (requestFields == null ? "?" : request().path()) + " from " + remoteAddress() + ", " + readyState() + "]";
     }
 
     /**
@@ -256,7 +299,7 @@ public final class ServerWebSocket {
         public void onOpen(WsChannel ch, OpenInfo info) {
             guard(() -> {
                 handler.onOpen(ServerWebSocket.this);
-                Runnable r = onopen;
+                Runnable r = set().open;
                 if (r != null) {
                     r.run();
                 }
@@ -297,7 +340,7 @@ public final class ServerWebSocket {
                     }
                     CloseEvent e = new CloseEvent(c.code().code(), c.reason(), c.wasClean());
                     safely(() -> handler.onClose(ServerWebSocket.this, e));
-                    Consumer<CloseEvent> h = onclose;
+                    Consumer<CloseEvent> h = set().close;
                     if (h != null) {
                         safely(() -> h.accept(e));
                     }
@@ -309,7 +352,7 @@ public final class ServerWebSocket {
         private void deliver(Message m) {
             try {
                 handler.onMessage(ServerWebSocket.this, m);
-                Consumer<Message> h = onmessage;
+                Consumer<Message> h = set().message;
                 if (h != null) {
                     h.accept(m);
                 }
@@ -319,13 +362,13 @@ public final class ServerWebSocket {
         }
 
         private boolean wantsParts() {
-            return onpart != null || handler.receivesParts();
+            return set().part != null || handler.receivesParts();
         }
 
         private void deliverPart(MessagePart part) {
             try {
                 handler.onPart(ServerWebSocket.this, part);
-                Consumer<MessagePart> p = onpart;
+                Consumer<MessagePart> p = set().part;
                 if (p != null) {
                     p.accept(part);
                 }
@@ -355,7 +398,7 @@ public final class ServerWebSocket {
 
         private void error(Throwable t) {
             safely(() -> handler.onError(ServerWebSocket.this, t));
-            Consumer<Throwable> h = onerror;
+            Consumer<Throwable> h = set().error;
             if (h != null) {
                 safely(() -> h.accept(t));
             }
