@@ -31,7 +31,8 @@ final class ServerRuntime implements ServerCallbacks {
     private final WebSocketServer.Builder config;
     private final OpenSockets open = new OpenSockets();
     /** One instance for every socket's listener (a method reference per socket would be an object each). */
-    private final java.util.function.Consumer<ServerWebSocket> removeFromOpen = open::removeSocket;
+    /** Every socket's transport events go through this one listener (see ServerWebSocket.Events). */
+    private final ServerWebSocket.Events events = new ServerWebSocket.Events(open::removeSocket);
     private EventLoopGroup group;
     private Acceptor acceptor;
     private volatile InetSocketAddress address;
@@ -179,7 +180,8 @@ final class ServerRuntime implements ServerCallbacks {
         ServerWebSocket ws = new ServerWebSocket(exchange.channel(), req.withoutHandshakeFields(), route.handler(),
                 decision.attachment);
         open.addSocket(ws);
-        exchange.upgrade(accepted, ws.new Listener(removeFromOpen));
+        exchange.channel().attach(ws);
+        exchange.upgrade(accepted, events);
         if (route.handler().receivesParts()) {
             exchange.channel().streamMessages(true); // on this loop, before any frame is read
         }

@@ -45,8 +45,8 @@ public final class ServerWebSocket {
     volatile ServerWebSocket openNext;
     ServerWebSocket openPrev;
     volatile boolean openListed;
-    /** Set by the {@link Listener}: told once when the socket closes. */
-    private Consumer<ServerWebSocket> onEnd;
+    /** Parts of a message that started streaming before onpart was cleared, gathered into one message. */
+    private java.io.ByteArrayOutputStream gathered;
 
     ServerWebSocket(WsChannel channel, ServerRequest request, WebSocketHandler handler, Object attachment) {
         this.channel = channel;
@@ -287,145 +287,158 @@ public final class ServerWebSocket {
         }
     }
 
-    /** Turns transport callbacks into handler calls. */
-    final class Listener implements ChannelListener {
+    /**
+     * Turns transport callbacks into handler calls: one per server for all its sockets, each socket
+     * being its channel's attachment (one object less per connection than a listener each).
+     */
+    static final class Events implements ChannelListener {
+        /** Told once when a socket closes, before its close handlers run. */
+        private final Consumer<ServerWebSocket> onEnd;
 
-        /** @param onEnd told when the socket closes (kept by the socket: it has room for it, this has not) */
-        Listener(Consumer<ServerWebSocket> onEnd) {
-            ServerWebSocket.this.onEnd = onEnd;
+        Events(Consumer<ServerWebSocket> onEnd) {
+            this.onEnd = onEnd;
         }
 
         @Override
         public void onOpen(WsChannel ch, OpenInfo info) {
-            guard(() -> {
-                handler.onOpen(ServerWebSocket.this);
-                Runnable r = set().open;
-                if (r != null) {
-                    r.run();
-                }
-            });
+            ((ServerWebSocket) ch.attachment()).opened();
         }
 
         @Override
         public void onEvent(WsChannel ch, ProtocolEvent event) {
-            switch (event) {
-                case ProtocolEvent.TextMessage t -> {
-                    if (wantsParts()) { // arrived whole before streaming took effect
-                        ByteBuffer bytes = ByteBuffer.wrap(t.text().getBytes(StandardCharsets.UTF_8));
-                        deliverPart(new MessagePart(true, bytes.asReadOnlyBuffer(), true, true));
-                    } else {
-                        deliver(Message.text(t.text()));
-                    }
-                }
-                case ProtocolEvent.BinaryMessage b -> {
-                    if (wantsParts()) {
-                        deliverPart(new MessagePart(false, b.data(), true, true));
-                    } else {
-                        deliver(Message.binary(b.data()));
-                    }
-                }
-                case ProtocolEvent.MessagePart m -> {
-                    MessagePart part = ch.reusesPart(m) ? LOOP_PARTS.get().of(m)
-                            : new MessagePart(m.text(), m.data(), m.first(), m.last());
-                    if (wantsParts()) {
-                        deliverPart(part);
-                    } else {
-                        wholeFromParts(part); // onpart was set back to null mid-message
-                    }
-                }
-                case ProtocolEvent.Closed c -> {
-                    onEnd.accept(ServerWebSocket.this); // gone from connections() before onclose runs
-                    if (c.cause() != null) {
-                        error(c.cause());
-                    }
-                    CloseEvent e = new CloseEvent(c.code().code(), c.reason(), c.wasClean());
-                    safely(() -> handler.onClose(ServerWebSocket.this, e));
-                    Consumer<CloseEvent> h = set().close;
-                    if (h != null) {
-                        safely(() -> h.accept(e));
-                    }
-                }
-                default -> { }
+            ServerWebSocket ws = (ServerWebSocket) ch.attachment();
+            if (event instanceof ProtocolEvent.Closed) {
+                onEnd.accept(ws); // gone from connections() before onclose runs
             }
+            ws.handle(ch, event);
         }
+    }
 
-        private void deliver(Message m) {
-            try {
-                handler.onMessage(ServerWebSocket.this, m);
-                Consumer<Message> h = set().message;
+    private void opened() {
+        guard(() -> {
+            handler.onOpen(this);
+            Runnable r = set().open;
+            if (r != null) {
+                r.run();
+            }
+        });
+    }
+
+    private void handle(WsChannel ch, ProtocolEvent event) {
+        switch (event) {
+            case ProtocolEvent.TextMessage t -> {
+                if (wantsParts()) { // arrived whole before streaming took effect
+                    ByteBuffer bytes = ByteBuffer.wrap(t.text().getBytes(StandardCharsets.UTF_8));
+                    deliverPart(new MessagePart(true, bytes.asReadOnlyBuffer(), true, true));
+                } else {
+                    deliver(Message.text(t.text()));
+                }
+            }
+            case ProtocolEvent.BinaryMessage b -> {
+                if (wantsParts()) {
+                    deliverPart(new MessagePart(false, b.data(), true, true));
+                } else {
+                    deliver(Message.binary(b.data()));
+                }
+            }
+            case ProtocolEvent.MessagePart m -> {
+                MessagePart part = ch.reusesPart(m) ? LOOP_PARTS.get().of(m)
+                        : new MessagePart(m.text(), m.data(), m.first(), m.last());
+                if (wantsParts()) {
+                    deliverPart(part);
+                } else {
+                    wholeFromParts(part); // onpart was set back to null mid-message
+                }
+            }
+            case ProtocolEvent.Closed c -> {
+                if (c.cause() != null) {
+                    error(c.cause());
+                }
+                CloseEvent e = new CloseEvent(c.code().code(), c.reason(), c.wasClean());
+                safely(() -> handler.onClose(this, e));
+                Consumer<CloseEvent> h = set().close;
                 if (h != null) {
-                    h.accept(m);
+                    safely(() -> h.accept(e));
                 }
-            } catch (RuntimeException | Error e) {
-                handlerFailed(e);
             }
+            default -> { }
         }
+    }
 
-        private boolean wantsParts() {
-            return set().part != null || handler.receivesParts();
-        }
-
-        private void deliverPart(MessagePart part) {
-            try {
-                handler.onPart(ServerWebSocket.this, part);
-                Consumer<MessagePart> p = set().part;
-                if (p != null) {
-                    p.accept(part);
-                }
-            } catch (RuntimeException | Error e) {
-                handlerFailed(e);
-            }
-        }
-
-        /** Parts of a message that started streaming before onpart was cleared, gathered into one message. */
-        private java.io.ByteArrayOutputStream gathered;
-
-        private void wholeFromParts(MessagePart part) {
-            if (part.isFirst()) {
-                gathered = new java.io.ByteArrayOutputStream();
-            }
-            ByteBuffer d = part.data().duplicate();
-            byte[] b = new byte[d.remaining()];
-            d.get(b);
-            gathered.write(b, 0, b.length);
-            if (part.isLast()) {
-                byte[] all = gathered.toByteArray();
-                gathered = null;
-                deliver(part.isText() ? Message.text(new String(all, StandardCharsets.UTF_8))
-                        : Message.binary(ByteBuffer.wrap(all).asReadOnlyBuffer()));
-            }
-        }
-
-        private void error(Throwable t) {
-            safely(() -> handler.onError(ServerWebSocket.this, t));
-            Consumer<Throwable> h = set().error;
+    private void deliver(Message m) {
+        try {
+            handler.onMessage(this, m);
+            Consumer<Message> h = set().message;
             if (h != null) {
-                safely(() -> h.accept(t));
+                h.accept(m);
             }
+        } catch (RuntimeException | Error e) {
+            handlerFailed(e);
         }
+    }
 
-        /** A handler that throws fails the connection with 1011 (RFC 6455 7.4.1 "unexpected condition"). */
-        private void guard(Runnable r) {
-            try {
-                r.run();
-            } catch (RuntimeException | Error e) {
-                handlerFailed(e);
+    private boolean wantsParts() {
+        return set().part != null || handler.receivesParts();
+    }
+
+    private void deliverPart(MessagePart part) {
+        try {
+            handler.onPart(this, part);
+            Consumer<MessagePart> p = set().part;
+            if (p != null) {
+                p.accept(part);
             }
+        } catch (RuntimeException | Error e) {
+            handlerFailed(e);
         }
+    }
 
-        private void handlerFailed(Throwable e) {
-            LOG.log(Level.WARNING, "WebSocket handler threw; closing with 1011", e);
-            if (channel.readyState() == State.OPEN) {
-                channel.close(CloseCode.INTERNAL_ERROR, "");
-            }
+
+    private void wholeFromParts(MessagePart part) {
+        if (part.isFirst()) {
+            gathered = new java.io.ByteArrayOutputStream();
         }
+        ByteBuffer d = part.data().duplicate();
+        byte[] b = new byte[d.remaining()];
+        d.get(b);
+        gathered.write(b, 0, b.length);
+        if (part.isLast()) {
+            byte[] all = gathered.toByteArray();
+            gathered = null;
+            deliver(part.isText() ? Message.text(new String(all, StandardCharsets.UTF_8))
+                    : Message.binary(ByteBuffer.wrap(all).asReadOnlyBuffer()));
+        }
+    }
 
-        private void safely(Runnable r) {
-            try {
-                r.run();
-            } catch (RuntimeException | Error e) {
-                LOG.log(Level.WARNING, "WebSocket handler threw", e);
-            }
+    private void error(Throwable t) {
+        safely(() -> handler.onError(this, t));
+        Consumer<Throwable> h = set().error;
+        if (h != null) {
+            safely(() -> h.accept(t));
+        }
+    }
+
+    /** A handler that throws fails the connection with 1011 (RFC 6455 7.4.1 "unexpected condition"). */
+    private void guard(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | Error e) {
+            handlerFailed(e);
+        }
+    }
+
+    private void handlerFailed(Throwable e) {
+        LOG.log(Level.WARNING, "WebSocket handler threw; closing with 1011", e);
+        if (channel.readyState() == State.OPEN) {
+            channel.close(CloseCode.INTERNAL_ERROR, "");
+        }
+    }
+
+    private void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "WebSocket handler threw", e);
         }
     }
 }

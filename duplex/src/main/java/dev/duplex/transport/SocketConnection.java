@@ -120,7 +120,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     // Loop-confined state
     private SocketChannel channel;
     private SelectionKey key;
-    private int interestOps;
+    /** The layer above's object for this channel (see {@link #attach}). */
+    private Object attachment;
     private int readPaused;
     private Phase phase;
     private TlsSession tls;
@@ -173,7 +174,6 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         try {
             c.remote = (InetSocketAddress) ch.getRemoteAddress();
             c.local = (InetSocketAddress) ch.getLocalAddress();
-            c.interestOps = SelectionKey.OP_READ;
             c.key = loop.register(ch, SelectionKey.OP_READ, c);
             c.lastRead = loop.clock().nanoTime();
             c.handshakeTimer = loop.schedule(c::onHandshakeTimeout, config.nanos(config.handshakeTimeout()));
@@ -239,8 +239,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
                     "connect timed out after " + options.connectTimeout.toMillis() + " ms", new TimeoutException()),
                     options.connectTimeout.toNanos());
             boolean connected = channel.connect(target);
-            interestOps = connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT;
-            key = loop.register(channel, interestOps, this);
+            key = loop.register(channel, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
             if (connected) {
                 onConnected();
             }
@@ -825,9 +824,9 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         boolean pending = !queueEmpty() || (tls != null && tls.pendingNetBytes() > 0);
         if (pending) {
-            setInterest(interestOps | SelectionKey.OP_WRITE);
+            setInterest(interestOps() | SelectionKey.OP_WRITE);
         } else {
-            setInterest(interestOps & ~SelectionKey.OP_WRITE);
+            setInterest(interestOps() & ~SelectionKey.OP_WRITE);
             if (closeAfterFlush) {
                 closeSocket();
                 return;
@@ -908,16 +907,36 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
     }
 
+    /**
+     * Sets the key's interest set when it changes. The key is the only copy of it (a server keeps
+     * one connection per idle socket: no field for what the key already holds); reading it is a
+     * plain field read, setting it queues a selector update, so it is only set on a change.
+     */
     private void setInterest(int ops) {
-        if (ops != interestOps && key != null && key.isValid()) {
-            interestOps = ops;
-            key.interestOps(ops);
+        SelectionKey k = key;
+        if (k != null && k.isValid() && k.interestOps() != ops) {
+            k.interestOps(ops);
         }
+    }
+
+    private int interestOps() {
+        SelectionKey k = key;
+        return k != null && k.isValid() ? k.interestOps() : 0;
+    }
+
+    @Override
+    public void attach(Object o) {
+        attachment = o;
+    }
+
+    @Override
+    public Object attachment() {
+        return attachment;
     }
 
     private void pauseReading(int reason) {
         if (readPaused == 0) {
-            setInterest(interestOps & ~SelectionKey.OP_READ);
+            setInterest(interestOps() & ~SelectionKey.OP_READ);
         }
         readPaused |= reason;
     }
@@ -928,7 +947,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         readPaused &= ~reason;
         if (readPaused == 0 && phase != Phase.CLOSED) {
-            setInterest(interestOps | SelectionKey.OP_READ);
+            setInterest(interestOps() | SelectionKey.OP_READ);
         }
     }
 

@@ -100,4 +100,10 @@ public interface WsChannel {
 
     /** This side's address, or null before the TCP connection exists. */
     InetSocketAddress localAddress();
+
+    /** Keeps {@code o} with this channel for the layer above (the server keeps its socket object here). */
+    void attach(Object o);
+
+    /** What {@link #attach} kept, or null. */
+    Object attachment();
 }
