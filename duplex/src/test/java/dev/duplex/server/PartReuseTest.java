@@ -53,27 +53,7 @@ class PartReuseTest {
 
     /** A masked client frame (RFC 6455 5.2, 5.3) with a non-zero key: the server unmasks in place. */
     private static byte[] frame(Msg m, int key) {
-        ByteArrayOutputStream f = new ByteArrayOutputStream();
-        int n = m.bytes().length;
-        f.write(0x80 | (m.text() ? 1 : 2));
-        if (n < 126) {
-            f.write(0x80 | n);
-        } else if (n < 65536) {
-            f.write(0x80 | 126);
-            f.write(n >>> 8);
-            f.write(n);
-        } else {
-            f.write(0x80 | 127);
-            for (int i = 7; i >= 0; i--) {
-                f.write((int) ((long) n >>> (8 * i)));
-            }
-        }
-        byte[] k = {(byte) (key >>> 24), (byte) (key >>> 16), (byte) (key >>> 8), (byte) key};
-        f.writeBytes(k);
-        for (int i = 0; i < n; i++) {
-            f.write(m.bytes()[i] ^ k[i & 3]);
-        }
-        return f.toByteArray();
+        return dev.duplex.transport.RawClient.maskedFrame(true, m.text() ? 1 : 2, m.bytes(), key);
     }
 
     /** A raw client with a small receive buffer, so the server's echoes queue up while it does not read. */

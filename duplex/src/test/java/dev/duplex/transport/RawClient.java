@@ -60,6 +60,11 @@ public final class RawClient implements AutoCloseable {
 
     /** Writes one masked frame (mask key 0) with FIN and opcode as given. */
     public void frame(boolean fin, int opcode, byte[] payload) throws IOException {
+        write(maskedFrame(fin, opcode, payload, 0));
+    }
+
+    /** The bytes of one client frame (RFC 6455 5.2), masked with {@code key} (5.3). */
+    public static byte[] maskedFrame(boolean fin, int opcode, byte[] payload, int key) {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
         f.write((fin ? 0x80 : 0) | opcode);
         int n = payload.length;
@@ -75,9 +80,12 @@ public final class RawClient implements AutoCloseable {
                 f.write((int) ((long) n >>> (8 * i)));
             }
         }
-        f.write(new byte[4]);
-        f.write(payload);
-        write(f.toByteArray());
+        byte[] k = {(byte) (key >>> 24), (byte) (key >>> 16), (byte) (key >>> 8), (byte) key};
+        f.writeBytes(k);
+        for (int i = 0; i < n; i++) {
+            f.write(payload[i] ^ k[i & 3]);
+        }
+        return f.toByteArray();
     }
 
     public void text(String s) throws IOException {

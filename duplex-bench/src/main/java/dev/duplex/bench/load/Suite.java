@@ -56,9 +56,9 @@ public final class Suite {
         Path jar = Path.of("duplex-bench/target/benchmarks.jar");
         Path out = Path.of("docs/performance.md");
         int rounds = 3;
-        double firstWarmup = 2.5;
+        double firstWarmup = 3;
         double warmup = 0.75;
-        double measure = 2;
+        double measure = 1.5;
         int idleConnections = 10_000;
         /** 1 x N warm-up connections in the published run (3 x N repeats the heap to a few bytes too, but triples (e)'s time). */
         int idleWarmup = 1;
