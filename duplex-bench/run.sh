@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The load benchmark: builds the benchmarks jar, starts every server in its own process, runs
-# workloads a-f against each (servers alternating, 3 rounds), and writes the load-benchmark
+# workloads a-f against each (workload by workload, servers alternating, 3 rounds), and writes the load-benchmark
 # section of docs/performance.md. About 9.5 minutes on 2 cores (3 s first warm-up, 0.75 s between workloads, 1.5 s measured). Not part of `mvn verify`.
 #
 #   duplex-bench/run.sh                          # the published run

@@ -86,6 +86,11 @@ abstract sealed class MemoryProbe implements AutoCloseable {
 
     /** CPU time the server process has used so far, user plus system, in clock ticks (10 ms on Linux). */
     long cpuTicks() throws IOException {
+        return cpuTicks(pid);
+    }
+
+    /** CPU time process {@code pid} has used so far, user plus system, in clock ticks. */
+    static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         // The fields after the command name, which is in parentheses and may itself hold spaces.
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -46,7 +46,9 @@ final class Report {
         line("Measured " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(started)
                 + " with `" + o.command + "` (" + String.format(Locale.ROOT, "%.1f", minutes) + " min). "
                 + "Each figure is the median of " + o.rounds + " rounds; every ratio is against Netty NIO "
-                + "measured in the same run. Servers alternate: each round starts with the next server.");
+                + "measured in the same run. Servers alternate: within a round every server is started, then each "
+                + "workload runs against each server in turn (the two figures of a ratio are seconds apart), and "
+                + "each round starts with the next server.");
         if (!o.note.isBlank()) {
             line("");
             line("**" + o.note + "**");

@@ -16,7 +16,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The whole load benchmark in one process (the load generator): starts each server in its own
- * process, runs every workload against it, alternates the servers' order from round to round,
+ * process, runs each workload against every server in turn (workload by workload, so the figures a
+ * ratio compares are taken seconds apart), rotates the servers' order from round to round,
  * and writes the medians, as ratios against Netty NIO, into docs/performance.md.
  * Run it with {@code duplex-bench/run.sh}; {@code --help} lists the options.
  */
@@ -178,9 +179,7 @@ public final class Suite {
         for (int round = 1; round <= o.rounds; round++) {
             log.printf("== round %d of %d (%.0f s so far)%n", round, o.rounds, (System.nanoTime() - t0) / 1e9);
             if (anyEcho) {
-                for (ServerSpec s : rotate(echo, round)) {
-                    echoRound(s, round);
-                }
+                echoRound(rotate(echo, round), round);
             }
             if (o.workloads.contains(Workload.F)) {
                 for (ServerSpec s : rotate(chat, round)) {
@@ -210,49 +209,89 @@ public final class Suite {
         return r;
     }
 
-    private void echoRound(ServerSpec s, int round) {
-        Path logFile = logs.resolve(s.id() + "-r" + round + ".log");
-        long t = System.nanoTime();
-        try (ServerProcess server = ServerProcess.start(s, o, logFile)) {
-            log.printf("-- %s (pid %d, port %d) started in %.1f s%n", s.label(), server.pid(), server.port,
-                    (System.nanoTime() - t) / 1e9);
-            if (o.workloads.contains(Workload.E) && !s.raw()) {
-                try (MemoryProbe probe = server.memoryProbe()) {
-                    IdleLoad.Result r = IdleLoad.run(server.address(), "/", o.idleConnections, o.idleWarmup, probe);
-                    log.printf("   e  %,.0f B/conn (rss %,.0f + heap %,.0f)  [%.1f s]%n      %s%n",
-                            r.totalPerConnection(), r.rssPerConnection(), r.heapPerConnection(),
-                            (System.nanoTime() - t) / 1e9, r.trace());
-                    results.add(Workload.E, s.id(), new double[] {
-                            r.totalPerConnection(), r.rssPerConnection(), r.heapPerConnection()});
-                } catch (IOException | RuntimeException e) {
-                    fail(Workload.E, s, e);
+    /**
+     * One round of the echo servers, workload by workload: every server is started (fresh, so (e)
+     * sees a new process), then each workload runs against each server in turn before the next
+     * workload starts. A ratio's two figures (Duplex and Netty NIO, or Duplex and the TCP echo) are
+     * so measured seconds apart, not minutes: this machine's speed drifts by up to 2× over minutes.
+     */
+    private void echoRound(List<ServerSpec> order, int round) {
+        Map<ServerSpec, ServerProcess> running = new LinkedHashMap<>();
+        try {
+            for (ServerSpec s : order) {
+                long t = System.nanoTime();
+                try {
+                    ServerProcess server = ServerProcess.start(s, o, logs.resolve(s.id() + "-r" + round + ".log"));
+                    running.put(s, server);
+                    log.printf("-- %s (pid %d, port %d) started in %.1f s%n", s.label(), server.pid(), server.port,
+                            (System.nanoTime() - t) / 1e9);
+                } catch (IOException e) {
+                    for (Workload w : o.workloads) {
+                        if (w != Workload.F) {
+                            fail(w, s, e);
+                        }
+                    }
                 }
             }
-            boolean first = true;
+            if (o.workloads.contains(Workload.E)) {
+                log.printf("== e%n");
+                for (Map.Entry<ServerSpec, ServerProcess> r : running.entrySet()) {
+                    if (!r.getKey().raw()) {
+                        idle(r.getKey(), r.getValue());
+                    }
+                }
+            }
+            java.util.Set<ServerSpec> warmed = new java.util.HashSet<>();
             for (Workload w : o.workloads) {
                 if (w.spec == null) {
                     continue;
                 }
-                try {
-                    EchoLoad.Result r = EchoLoad.run(server.address(), "/", w.spec, s.raw(),
-                            nanos(first ? o.firstWarmup : o.warmup), nanos(o.measure), 1);
-                    first = false;
-                    Histogram h = r.latency();
-                    log.printf("   %s  %s%n", w.key, LoadMain.describe(r));
-                    results.add(w, s.id(), new double[] {
-                            r.messagesPerSecond(), r.megabytesPerSecond(),
-                            h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                            h.getValueAtPercentile(99.9) / 1e3});
-                } catch (IOException | RuntimeException e) {
-                    fail(w, s, e);
+                log.printf("== %s%n", w.key);
+                for (Map.Entry<ServerSpec, ServerProcess> r : running.entrySet()) {
+                    echo(w, r.getKey(), r.getValue(), warmed.add(r.getKey()));
                 }
             }
-        } catch (IOException e) {
-            for (Workload w : o.workloads) {
-                if (w != Workload.F) {
-                    fail(w, s, e);
-                }
-            }
+        } finally {
+            running.values().forEach(ServerProcess::close);
+        }
+    }
+
+    private void idle(ServerSpec s, ServerProcess server) {
+        long t = System.nanoTime();
+        try (MemoryProbe probe = server.memoryProbe()) {
+            IdleLoad.Result r = IdleLoad.run(server.address(), "/", o.idleConnections, o.idleWarmup, probe);
+            log.printf("   e  %-14s %,.0f B/conn (rss %,.0f + heap %,.0f)  [%.1f s]%n      %s%n", s.id(),
+                    r.totalPerConnection(), r.rssPerConnection(), r.heapPerConnection(),
+                    (System.nanoTime() - t) / 1e9, r.trace());
+            results.add(Workload.E, s.id(), new double[] {
+                    r.totalPerConnection(), r.rssPerConnection(), r.heapPerConnection()});
+        } catch (IOException | RuntimeException e) {
+            fail(Workload.E, s, e);
+        }
+    }
+
+    /** One echo workload against one server; its first workload gets the long warm-up (JIT). */
+    private void echo(Workload w, ServerSpec s, ServerProcess server, boolean first) {
+        try {
+            // CPU use of both sides over warm-up and measurement, for the log: which one was the limit.
+            var self = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long t0 = System.nanoTime();
+            long server0 = MemoryProbe.cpuTicks(server.pid());
+            long self0 = self.getProcessCpuTime();
+            EchoLoad.Result r = EchoLoad.run(server.address(), "/", w.spec, s.raw(),
+                    nanos(first ? o.firstWarmup : o.warmup), nanos(o.measure), 1);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double serverCpu = (MemoryProbe.cpuTicks(server.pid()) - server0) / 100.0 / wall;
+            double selfCpu = (self.getProcessCpuTime() - self0) / 1e9 / wall;
+            Histogram h = r.latency();
+            log.printf("   %s  %-14s %s  cpu: server %.0f%%, generator %.0f%%%n", w.key, s.id(), LoadMain.describe(r),
+                    serverCpu * 100, selfCpu * 100);
+            results.add(w, s.id(), new double[] {
+                    r.messagesPerSecond(), r.megabytesPerSecond(),
+                    h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                    h.getValueAtPercentile(99.9) / 1e3});
+        } catch (IOException | RuntimeException e) {
+            fail(w, s, e);
         }
     }
 
