@@ -114,8 +114,8 @@ final class Report {
         line("### (" + w.key + ") " + w.title);
         line("");
         line("| server | msgs/s | × Netty NIO | MB/s | " + (large ? "× TCP echo | " : "")
-                + "p50 µs | p99 µs | p99.9 µs | p99 × Netty NIO |");
-        line("|---|--:|--:|--:|" + (large ? "--:|" : "") + "--:|--:|--:|--:|");
+                + "p50 µs | p99 µs | p99.9 µs | p99 × Netty NIO | CPU % server / generator |");
+        line("|---|--:|--:|--:|" + (large ? "--:|" : "") + "--:|--:|--:|--:|--:|");
         double[] base = r.median(w, BASE);
         double[] tcp = r.median(w, TCP);
         for (ServerSpec s : servers) {
@@ -125,12 +125,13 @@ final class Report {
             String name = s.raw() ? s.label() + " (reference: no WebSocket; the generator's ceiling)" : s.label();
             double[] m = r.median(w, s.id());
             if (m == null) {
-                line("| " + name + " | " + failed(w, s.id()) + " |||" + (large ? "|" : "") + "||||");
+                line("| " + name + " | " + failed(w, s.id()) + " |||" + (large ? "|" : "") + "|||||");
                 continue;
             }
             line("| " + name + " | " + num(m[0]) + " | " + ratio(m[0], base, 0) + " | " + num1(m[1]) + " | "
                     + (large ? ratio(m[1], tcp, 1) + " | " : "")
-                    + num(m[2]) + " | " + num(m[3]) + " | " + num(m[4]) + " | " + ratio(m[3], base, 3) + " |");
+                    + num(m[2]) + " | " + num(m[3]) + " | " + num(m[4]) + " | " + ratio(m[3], base, 3) + " | "
+                    + (m.length > 6 ? num(m[5]) + " / " + num(m[6]) : "–") + " |");
         }
         line("");
     }
@@ -252,7 +253,12 @@ final class Report {
                 + "queueing a message to reading the last byte of its echo, recorded in an HdrHistogram (3 digits).");
         line("- **Generator ceiling**: the plain TCP echo row runs the same generator with the same frames, without the "
                 + "handshake, against a NIO server that only writes the bytes back (and the generator checks them byte for "
-                + "byte). Where that row is far above every WebSocket server, the generator is not what limits them.");
+                + "byte). Where that row is far above every WebSocket server, the generator is not what limits them. "
+                + "The last column says which side was the limit: the share of a core each process used over the "
+                + "workload (warm-up and measurement; the server's from `/proc/PID/stat`, the generator's its own "
+                + "process CPU time). With one core each, a server near 100 % is the limit; where the generator is "
+                + "near 100 % too, as for the fastest rows of (a) and (c), the row is the machine's ceiling and the "
+                + "server could go faster.");
         line("- **Servers**: each in its own process, started fresh per round, bound to 127.0.0.1, one event loop (or "
                 + "selector) per core, compression off, logging off, message and frame limits 64 MiB. Netty echoes with "
                 + "`write` per message and one `flush` per read batch; Jetty uses its Jetty WebSocket API; Java-WebSocket "

@@ -289,7 +289,7 @@ public final class Suite {
             results.add(w, s.id(), new double[] {
                     r.messagesPerSecond(), r.megabytesPerSecond(),
                     h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-                    h.getValueAtPercentile(99.9) / 1e3});
+                    h.getValueAtPercentile(99.9) / 1e3, serverCpu * 100, selfCpu * 100});
         } catch (IOException | RuntimeException e) {
             fail(w, s, e);
         }
