@@ -50,7 +50,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 3, time = 1)
 // Netty at its best, as its own microbench runs it: no leak-detection sampling, and benchmark
 // threads that are FastThreadLocalThreads (allocator caches as on an event loop).
-@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled",
+@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled", "--enable-native-access=ALL-UNNAMED",
         "-Djmh.executor=CUSTOM", "-Djmh.executor.class=dev.duplex.bench.NettyThreadsExecutor"})
 public class FrameDecodeBenchmark {
 
