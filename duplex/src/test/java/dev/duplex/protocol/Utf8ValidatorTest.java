@@ -112,4 +112,96 @@ class Utf8ValidatorTest {
             b[i] = 'x';
         }
     }
+
+    /**
+     * The validator's fast paths (32- and 8-byte ASCII words, whole code points) against a plain
+     * byte-at-a-time reference, on random text that mixes ASCII runs, every sequence length and
+     * near-miss bytes, read from arrays at an offset, heap buffers with an array offset and direct
+     * buffers, whole and in two pieces split at every point: the same first invalid index and the
+     * same completeness.
+     */
+    @Test
+    void fastPathsAgreeWithAByteAtATimeReference() {
+        java.util.Random random = new java.util.Random(7);
+        int[][] units = {
+            {'a'}, {'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q'},
+            {0xC3, 0xA9}, {0xDF, 0xBF}, {0xE0, 0xA0, 0x80}, {0xED, 0x9F, 0xBF}, {0xE4, 0xB8, 0xAD},
+            {0xF0, 0x90, 0x80, 0x80}, {0xF4, 0x8F, 0xBF, 0xBF}, {0xF0, 0x9F, 0x98, 0x80},
+        };
+        int[] bad = {0x80, 0xBF, 0xC0, 0xC1, 0xF5, 0xFF, 0xE0, 0xED, 0xF0, 0xF4, 0x9F, 0xA0, 0x8F, 0x90, 0x41};
+        int failures = 0;
+        for (int round = 0; round < 3000; round++) {
+            java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+            int length = random.nextInt(90);
+            while (text.size() < length) {
+                for (int u : units[random.nextInt(units.length)]) {
+                    text.write(u);
+                }
+            }
+            byte[] b = text.toByteArray();
+            if (random.nextInt(3) > 0 && b.length > 0) { // corrupt one byte
+                b[random.nextInt(b.length)] = (byte) bad[random.nextInt(bad.length)];
+            }
+            int expected = reference(b, 0, b.length)[0];
+            boolean complete = expected < 0 && reference(b, 0, b.length)[1] == 1;
+            failures += expected >= 0 ? 1 : 0;
+            int off = random.nextInt(9);
+            byte[] padded = new byte[off + b.length + 3];
+            System.arraycopy(b, 0, padded, off, b.length);
+            ByteBuffer direct = ByteBuffer.allocateDirect(padded.length).put(padded).clear();
+            byte[] shifted = new byte[padded.length + 1];
+            System.arraycopy(padded, 0, shifted, 1, padded.length);
+            ByteBuffer heap = ByteBuffer.wrap(shifted, 1, padded.length).slice(); // array offset 1
+            assertThat(heap.arrayOffset()).isEqualTo(1);
+            for (int split = 0; split <= b.length; split++) {
+                for (int kind = 0; kind < 3; kind++) {
+                    Utf8Validator v = new Utf8Validator();
+                    int r = piece(v, kind, padded, heap, direct, off, split);
+                    if (r < 0) {
+                        r = piece(v, kind, padded, heap, direct, off + split, b.length - split);
+                    }
+                    int got = r < 0 ? -1 : r - off;
+                    assertThat(got).as("%s split %d kind %d", Hex.of(b), split, kind).isEqualTo(expected);
+                    if (got < 0) {
+                        assertThat(v.isComplete()).as("%s complete", Hex.of(b)).isEqualTo(complete);
+                    }
+                }
+            }
+        }
+        assertThat(failures).isBetween(1000, 2500); // both outcomes well represented
+    }
+
+    private static int piece(Utf8Validator v, int kind, byte[] array, ByteBuffer heap, ByteBuffer direct, int at, int n) {
+        return switch (kind) {
+            case 0 -> v.validate(array, at, n);
+            case 1 -> v.validate(direct, at, n);
+            default -> v.validate(heap, at, n);
+        };
+    }
+
+    /** {first invalid index or -1, 1 if it ends on a code point boundary}, one byte at a time. */
+    private static int[] reference(byte[] b, int off, int len) {
+        int need = 0;
+        int low = 0x80;
+        int high = 0xBF;
+        for (int i = off; i < off + len; i++) {
+            int c = b[i] & 0xFF;
+            if (need > 0) {
+                if (c < low || c > high) {
+                    return new int[] {i, 0};
+                }
+                need--;
+                low = 0x80;
+                high = 0xBF;
+            } else if (c >= 0x80) {
+                if (c < 0xC2 || c > 0xF4) {
+                    return new int[] {i, 0};
+                }
+                need = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+                low = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+                high = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+            }
+        }
+        return new int[] {-1, need == 0 ? 1 : 0};
+    }
 }
