@@ -59,7 +59,8 @@ final class Report {
         line("| machine | " + Machine.describe() + " |");
         line("| CPUs | " + (o.serverCpu == null ? "not pinned: servers and generator share all cores"
                 : "each server pinned to CPU " + o.serverCpu + ", the load generator to CPU "
-                + (o.generatorCpu == null ? "(rest)" : o.generatorCpu) + " (`taskset`)") + " |");
+                + (o.generatorCpu == null ? "(rest)" : o.generatorCpu) + " (`taskset`)")
+                + "; echo generator on " + o.generatorThreads + " selector thread" + (o.generatorThreads == 1 ? "" : "s") + " |");
         line("| load average (1/5/15 min) | before " + loadBefore + ", after " + loadAfter + " |");
         line("| JDK | " + Machine.jdk() + " (servers and generator) |");
         line("| server JVM flags | `" + String.join(" ", ServerProcess.JVM_FLAGS) + "` (all Java servers) |");

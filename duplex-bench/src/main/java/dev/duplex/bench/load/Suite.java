@@ -67,6 +67,12 @@ public final class Suite {
         int window = 8;
         String serverCpu;
         String generatorCpu;
+        /**
+         * Selector threads of the echo generator: one per CPU it may run on (the JVM counts only the
+         * CPUs of its {@code taskset} mask), so on a larger machine it is not one thread against
+         * servers with an event loop per core.
+         */
+        int generatorThreads = Runtime.getRuntime().availableProcessors();
         List<String> servers;
         List<Workload> workloads = List.of(Workload.values());
         String command = "duplex-bench/run.sh";
@@ -93,6 +99,7 @@ public final class Suite {
                     case "--window" -> o.window = Integer.parseInt(args[++i]);
                     case "--server-cpu" -> o.serverCpu = args[++i];
                     case "--generator-cpu" -> o.generatorCpu = args[++i];
+                    case "--generator-threads" -> o.generatorThreads = Integer.parseInt(args[++i]);
                     case "--servers" -> o.servers = List.of(args[++i].split(","));
                     case "--workloads" -> o.workloads = Arrays.stream(args[++i].split(",")).map(Workload::of).toList();
                     case "--command" -> o.command = args[++i];
@@ -116,6 +123,7 @@ public final class Suite {
                      --workloads a,b,c,d,e,f --idle-connections N --idle-warmup M (× N connections)
                      --members M --window W
                      --server-cpu LIST --generator-cpu LIST (for the report; run.sh pins)
+                     --generator-threads T (default: the generator's CPUs)
                      --out FILE --no-write --note TEXT --duplex-version TEXT --command TEXT""";
 
     private final Options o;
@@ -290,7 +298,7 @@ public final class Suite {
             long self0 = self.getProcessCpuTime();
             long others0 = othersTicks(all, server);
             EchoLoad.Result r = EchoLoad.run(server.address(), "/", w.spec, s.raw(),
-                    nanos(first ? o.firstWarmup : o.warmup), nanos(o.measure), 1);
+                    nanos(first ? o.firstWarmup : o.warmup), nanos(o.measure), o.generatorThreads);
             double wall = (System.nanoTime() - t0) / 1e9;
             double serverCpu = (MemoryProbe.cpuTicks(server.pid()) - server0) / 100.0 / wall;
             double selfCpu = (self.getProcessCpuTime() - self0) / 1e9 / wall;
