@@ -271,7 +271,7 @@ public final class Connection {
             if (decoder.rsv1()) {
                 throw new ProtocolException(Violation.RSV1_ON_CONTINUATION);
             }
-            if (++fragments > limits.maxFragments()) {
+            if (limits.maxFragments() != Limits.NO_FRAGMENT_LIMIT && ++fragments > limits.maxFragments()) {
                 throw new ProtocolException(Violation.TOO_MANY_FRAGMENTS);
             }
         } else if (messageOpcode != null) {

@@ -30,8 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class Target implements AutoCloseable {
 
-    /** 64 KiB frames, 256 KiB messages, 64 fragments, 8 KiB and 100 headers per handshake head. */
-    static final Limits LIMITS = new Limits(64 << 10, 256 << 10, 64, 8192, 100);
+    /**
+     * 64 KiB frames, 256 KiB messages, any number of fragments (as the defaults: no fragment cap
+     * ships), 8 KiB and 100 headers per handshake head.
+     */
+    static final Limits LIMITS = new Limits(64 << 10, 256 << 10, Limits.NO_FRAGMENT_LIMIT, 8192, 100);
 
     final ManualClock clock = new ManualClock();
     final BlockingQueue<CloseEvent> closes = new LinkedBlockingQueue<>();
