@@ -30,8 +30,15 @@ import javax.net.ssl.SSLContext;
  */
 public final class WebSocketOptions {
 
-    /** The default hard limit on {@code bufferedAmount}: 16 MiB (OkHttp's queue limit). */
-    public static final long DEFAULT_MAX_BUFFERED_AMOUNT = 16L << 20;
+    /**
+     * The default hard limit on {@code bufferedAmount}: 256 MiB. Browsers set none; a send past the
+     * limit flags the socket full and closes it (WHATWG), so the limit is a safety net for a program
+     * that sends without ever looking at {@code bufferedAmount}, not a flow-control window. It is well
+     * above the largest message the client accepts ({@link dev.duplex.protocol.Limits#CLIENT},
+     * 100 MiB), so a client that relays or echoes what it receives is never closed for it (OkHttp's
+     * fixed 16 MiB queue, which closes such clients, is a known complaint of its users).
+     */
+    public static final long DEFAULT_MAX_BUFFERED_AMOUNT = 256L << 20;
 
     /** The default connect timeout, covering TCP, proxy, TLS and the opening handshake. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -164,7 +171,7 @@ public final class WebSocketOptions {
         return compressionLevel;
     }
 
-    /** Limits on what the server may send. */
+    /** Limits on what the server may send; default {@link Limits#CLIENT} (100 MiB messages, any number of fragments). */
     public Limits limits() {
         return limits;
     }
@@ -201,7 +208,7 @@ public final class WebSocketOptions {
         private SSLContext sslContext;
         private boolean perMessageDeflate = true;
         private int compressionLevel = java.util.zip.Deflater.DEFAULT_COMPRESSION;
-        private Limits limits = Limits.DEFAULTS;
+        private Limits limits = Limits.CLIENT;
         private long maxBufferedAmount = DEFAULT_MAX_BUFFERED_AMOUNT;
         private boolean dispatchOnLoop;
 

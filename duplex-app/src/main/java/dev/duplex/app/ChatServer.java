@@ -8,6 +8,7 @@ import dev.duplex.redis.RedisBroker;
 import dev.duplex.server.Broadcast;
 import dev.duplex.server.CloseEvent;
 import dev.duplex.server.Message;
+import dev.duplex.server.OriginPolicy;
 import dev.duplex.server.ServerWebSocket;
 import dev.duplex.server.WebSocketHandler;
 import dev.duplex.server.WebSocketServer;
@@ -62,7 +63,7 @@ public final class ChatServer {
         Members members = new Members(rooms);
 
         WebSocketServer.Builder builder = WebSocketServer.builder();
-        Servers.configure(builder, settings);
+        Servers.configure(builder, settings, OriginPolicy.sameHostOrNone());
         builder.route("/chat", members)
                 .route("/chat/{room}", members)
                 .staticResources("/", "web/chat", ChatServer.class.getClassLoader())

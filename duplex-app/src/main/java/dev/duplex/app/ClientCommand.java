@@ -66,9 +66,10 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--no-deflate", description = "Do not offer permessage-deflate.")
     boolean noDeflate;
 
-    @Option(names = "--max-message", paramLabel = "SIZE", defaultValue = "16MiB", converter = ByteSize.class,
-            description = "Largest message accepted from the server (default: ${DEFAULT-VALUE}).")
-    long maxMessage;
+    @Option(names = "--max-message", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "Largest message accepted from the server (default: the library's, as "
+                    + "new WebSocket(url): 100MiB).")
+    Long maxMessage;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "Seconds to wait for the connection, the --execute reply and the closing handshake "
@@ -118,9 +119,12 @@ final class ClientCommand implements Callable<Integer> {
         WebSocketOptions.Builder b = WebSocketOptions.builder()
                 .protocols(protocols)
                 .connectTimeout(Duration.ofSeconds(timeoutSeconds))
-                .perMessageDeflate(!noDeflate)
-                .limits(Limits.DEFAULTS.withMaxMessageSize(maxMessage).withMaxFrameSize(maxMessage))
-                .maxBufferedAmount(Math.max(WebSocketOptions.DEFAULT_MAX_BUFFERED_AMOUNT, 4 * maxMessage));
+                .perMessageDeflate(!noDeflate);
+        if (maxMessage != null) {
+            // Room to echo back the largest message while the one before is still queued.
+            b.limits(Limits.CLIENT.withMaxMessageSize(maxMessage).withMaxFrameSize(maxMessage))
+                    .maxBufferedAmount(Math.max(WebSocketOptions.DEFAULT_MAX_BUFFERED_AMOUNT, 2 * maxMessage));
+        }
         for (String header : headers) {
             int colon = header.indexOf(':');
             if (colon <= 0) {

@@ -19,9 +19,14 @@ final class EchoCommand implements Callable<Integer> {
             description = "Largest message accepted (default: ${DEFAULT-VALUE}); bigger ones are closed with 1009.")
     long maxMessage;
 
+    /** What the command line asks for: the settings {@code duplex echo} runs with. */
+    ServerSettings settings() {
+        return server.settings(maxMessage);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        ServerSettings settings = server.settings(maxMessage);
+        ServerSettings settings = settings();
         RunningServer running = EchoServer.start(settings);
         Console.serving("Duplex echo server", running, settings, new String[][] {
                 {"page", running.httpUrl()},

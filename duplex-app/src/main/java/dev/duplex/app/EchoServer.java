@@ -1,6 +1,7 @@
 package dev.duplex.app;
 
 import dev.duplex.protocol.Limits;
+import dev.duplex.server.OriginPolicy;
 import dev.duplex.server.WebSocketHandler;
 import dev.duplex.server.WebSocketServer;
 
@@ -22,7 +23,7 @@ public final class EchoServer {
 
     public static RunningServer start(ServerSettings settings) {
         WebSocketServer.Builder builder = WebSocketServer.builder();
-        Servers.configure(builder, settings);
+        Servers.configure(builder, settings, OriginPolicy.any());
         // Routes match whole paths, one {param} per segment; this covers any realistic path.
         StringBuilder pattern = new StringBuilder();
         builder.route("/", WebSocketHandler.echo());

@@ -3,6 +3,8 @@ package dev.duplex.app;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The options every server subcommand takes (a picocli mixin). */
 public final class ServerOptions {
@@ -36,6 +38,12 @@ public final class ServerOptions {
                     + "(default: the process's open-file limit less 128; 0: no cap).")
     int maxConnections;
 
+    @Option(names = "--allow-origin", paramLabel = "ORIGIN", split = ",",
+            description = "Web pages from these origins may connect (e.g. http://localhost:3000; repeatable or "
+                    + "comma-separated; * for any page; null for pages opened from files). Default: echo accepts "
+                    + "any page, chat only pages from its own host (cross-site WebSocket hijacking).")
+    List<String> allowOrigin = new ArrayList<>();
+
     public int port() {
         return port;
     }
@@ -58,6 +66,7 @@ public final class ServerOptions {
     }
 
     ServerSettings settings(long maxMessage) {
-        return new ServerSettings(host, port, tlsKeystore, tlsPassword(), deflate(), maxMessage, maxConnections);
+        return new ServerSettings(host, port, tlsKeystore, tlsPassword(), deflate(), maxMessage, maxConnections,
+                allowOrigin);
     }
 }

@@ -1,5 +1,7 @@
 package dev.duplex.app;
 
+import dev.duplex.server.OriginPolicy;
+
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -7,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.List;
 
 /**
  * Where and how a server app listens.
@@ -19,9 +22,20 @@ import java.security.KeyStore;
  * @param maxMessage  largest message accepted from a client, in bytes
  * @param maxConnections most connections open at once (more are closed as soon as accepted); 0 for
  *                    no cap, {@link #AUTO} for the process's open-file limit less some headroom
+ * @param allowedOrigins the {@code Origin}s whose pages may connect ({@code *} for any); empty for the
+ *                    app's own default (see {@link #originPolicy})
  */
 public record ServerSettings(String host, int port, Path keystore, char[] password, boolean deflate,
-                             long maxMessage, int maxConnections) {
+                             long maxMessage, int maxConnections, List<String> allowedOrigins) {
+
+    public ServerSettings {
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    public ServerSettings(String host, int port, Path keystore, char[] password, boolean deflate,
+                          long maxMessage, int maxConnections) {
+        this(host, port, keystore, password, deflate, maxMessage, maxConnections, List.of());
+    }
 
     /** {@code maxConnections}: below the open-file limit, which a flood would otherwise exhaust. */
     public static final int AUTO = -1;
@@ -45,6 +59,25 @@ public record ServerSettings(String host, int port, Path keystore, char[] passwo
             }
         }
         return 0;
+    }
+
+    /**
+     * Which pages may open a socket: {@code appDefault} unless origins were given; {@code *} among
+     * them allows any (requests without {@code Origin}, from non-browser clients, are always allowed).
+     */
+    OriginPolicy originPolicy(OriginPolicy appDefault) {
+        if (allowedOrigins.isEmpty()) {
+            return appDefault;
+        }
+        if (allowedOrigins.contains("*")) {
+            return OriginPolicy.any();
+        }
+        return OriginPolicy.allowList(allowedOrigins.toArray(String[]::new));
+    }
+
+    /** The same settings with other allowed origins. */
+    public ServerSettings withAllowedOrigins(List<String> origins) {
+        return new ServerSettings(host, port, keystore, password, deflate, maxMessage, maxConnections, origins);
     }
 
     /** Plain ws on 127.0.0.1, with permessage-deflate: what tests use. */

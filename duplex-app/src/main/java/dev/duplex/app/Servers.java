@@ -2,6 +2,7 @@ package dev.duplex.app;
 
 import dev.duplex.protocol.Limits;
 import dev.duplex.server.HttpReply;
+import dev.duplex.server.OriginPolicy;
 import dev.duplex.server.WebSocketServer;
 
 /** Settings every app server shares. */
@@ -9,7 +10,12 @@ final class Servers {
 
     private Servers() {}
 
-    static void configure(WebSocketServer.Builder builder, ServerSettings settings) {
+    /**
+     * @param origins which pages may connect unless {@code --allow-origin} says otherwise: the echo
+     *                server lets any page in (as the public echo services the tutorials use), the chat
+     *                only its own pages
+     */
+    static void configure(WebSocketServer.Builder builder, ServerSettings settings, OriginPolicy origins) {
         // A message may arrive in one frame, so the frame limit follows the message limit.
         Limits limits = Limits.DEFAULTS
                 .withMaxMessageSize(settings.maxMessage())
@@ -19,6 +25,7 @@ final class Servers {
                 .limits(limits)
                 .permessageDeflate(settings.deflate())
                 .maxConnections(settings.effectiveMaxConnections())
+                .originPolicy(settings.originPolicy(origins))
                 .http("/health", request -> HttpReply.text(200, "ok\n"));
         if (settings.tls()) {
             builder.tls(settings.sslContext());

@@ -2,7 +2,6 @@ package dev.duplex.conformance;
 
 import dev.duplex.CloseEvent;
 import dev.duplex.WebSocket;
-import dev.duplex.WebSocketOptions;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +9,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Drives Autobahn's fuzzing server with Duplex's browser-shaped client, following the suite's
+ * Drives Autobahn's fuzzing server with Duplex's browser-shaped client exactly as
+ * {@code new WebSocket(url)} makes it (no options: the defaults are what is judged), following the suite's
  * protocol: {@code /getCaseCount}, then {@code /runCase?case=N&agent=A} for every case, echoing each
  * message in kind until the fuzzer closes, then {@code /updateReports?agent=A}.
  *
@@ -28,18 +28,10 @@ public final class AutobahnClient {
         this.agent = agent;
     }
 
-    static WebSocketOptions options() {
-        return WebSocketOptions.builder()
-                .limits(ConformanceConfig.LIMITS)
-                .maxBufferedAmount(ConformanceConfig.MAX_BUFFERED_BYTES)
-                .compressionLevel(ConformanceConfig.COMPRESSION_LEVEL)
-                .build();
-    }
-
     /** How many cases the fuzzing server will run. */
     public int caseCount() throws IOException, InterruptedException {
         AtomicReference<String> reply = new AtomicReference<>();
-        WebSocket ws = new WebSocket(base + "/getCaseCount", options());
+        WebSocket ws = new WebSocket(base + "/getCaseCount");
         ws.setOnmessage(e -> reply.set(e.text()));
         await(ws, Duration.ofSeconds(60), "getCaseCount");
         if (reply.get() == null) {
@@ -50,7 +42,7 @@ public final class AutobahnClient {
 
     /** Runs case {@code n} (1-based), echoing every message; returns how the connection closed. */
     public CloseEvent runCase(int n) throws IOException, InterruptedException {
-        WebSocket ws = new WebSocket(base + "/runCase?case=" + n + "&agent=" + encodedAgent(), options());
+        WebSocket ws = new WebSocket(base + "/runCase?case=" + n + "&agent=" + encodedAgent());
         ws.setBinaryType("arraybuffer");
         ws.setOnmessage(m -> {
             if (m.isText()) {
@@ -64,7 +56,7 @@ public final class AutobahnClient {
 
     /** Asks the fuzzing server to write its reports (index.json, HTML) for this agent. */
     public void updateReports() throws IOException, InterruptedException {
-        await(new WebSocket(base + "/updateReports?agent=" + encodedAgent(), options()),
+        await(new WebSocket(base + "/updateReports?agent=" + encodedAgent()),
                 Duration.ofMinutes(2), "updateReports");
     }
 

@@ -108,7 +108,7 @@ public final class ClientOptions {
         private boolean offerDeflate = true;
         private int compressionThreshold = 0;
         private int compressionLevel = java.util.zip.Deflater.DEFAULT_COMPRESSION;
-        private Limits limits = Limits.DEFAULTS.withMaxMessageSize(64L << 20).withMaxFrameSize(64L << 20);
+        private Limits limits = Limits.CLIENT;
         private long maxBufferedBytes = 64L << 20;
         private Executor eventExecutor;
         private int eventHighWater = 64;
@@ -173,7 +173,7 @@ public final class ClientOptions {
             return this;
         }
 
-        /** Limits on what the server may send; default 64 MiB messages and frames. */
+        /** Limits on what the server may send; default {@link Limits#CLIENT}. */
         public Builder limits(Limits limits) { this.limits = Objects.requireNonNull(limits); return this; }
 
         /** Send-queue hard limit in payload bytes; a send past it fails the connection (1006). Default 64 MiB. */
