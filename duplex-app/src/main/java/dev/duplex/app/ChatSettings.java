@@ -10,6 +10,11 @@ package dev.duplex.app;
  */
 public record ChatSettings(int history, long maxQueuedBytes, int maxRooms) {
 
+    /** Entries each room's log keeps (about): the history size times 10, at least 1000. */
+    public int logCapacity() {
+        return Math.max(1000, history * 10);
+    }
+
     public static final ChatSettings DEFAULTS = new ChatSettings(100, 1L << 20, 1000);
 
     public ChatSettings {

@@ -1,6 +1,7 @@
 package dev.duplex.app;
 
 import dev.duplex.protocol.Limits;
+import dev.duplex.server.HttpHandler;
 import dev.duplex.server.HttpReply;
 import dev.duplex.server.OriginPolicy;
 import dev.duplex.server.WebSocketServer;
@@ -16,6 +17,12 @@ final class Servers {
      *                only its own pages
      */
     static void configure(WebSocketServer.Builder builder, ServerSettings settings, OriginPolicy origins) {
+        configure(builder, settings, origins, request -> HttpReply.text(200, "ok\n"));
+    }
+
+    /** As above, with the server's own {@code /health} answer. */
+    static void configure(WebSocketServer.Builder builder, ServerSettings settings, OriginPolicy origins,
+                          HttpHandler health) {
         // A message may arrive in one frame, so the frame limit follows the message limit.
         Limits limits = Limits.DEFAULTS
                 .withMaxMessageSize(settings.maxMessage())
@@ -26,7 +33,7 @@ final class Servers {
                 .permessageDeflate(settings.deflate())
                 .maxConnections(settings.effectiveMaxConnections())
                 .originPolicy(settings.originPolicy(origins))
-                .http("/health", request -> HttpReply.text(200, "ok\n"));
+                .http("/health", health);
         if (settings.tls()) {
             builder.tls(settings.sslContext());
         }

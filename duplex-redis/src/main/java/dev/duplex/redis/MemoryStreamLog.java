@@ -27,7 +27,7 @@ public final class MemoryStreamLog implements StreamLog {
         this(capacity, Clock.systemUTC());
     }
 
-    MemoryStreamLog(int capacity, Clock clock) {
+    public MemoryStreamLog(int capacity, Clock clock) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1");
         }
