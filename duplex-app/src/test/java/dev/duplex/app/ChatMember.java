@@ -45,6 +45,11 @@ final class ChatMember implements WebSocket.Listener {
 
     /** Connects to {@code node}'s room, with {@code since} the last id seen if any; waits for the welcome. */
     JsonNode connect(ChatNode node, String room) throws Exception {
+        return connect(node.ws("/chat/" + room));
+    }
+
+    /** As above, to a room's URL such as {@code ws://127.0.0.1:PORT/chat/lobby}. */
+    JsonNode connect(String roomUrl) throws Exception {
         String since;
         int welcomesBefore;
         synchronized (this) {
@@ -52,7 +57,7 @@ final class ChatMember implements WebSocket.Listener {
             welcomesBefore = welcomes.size();
             closed = new CompletableFuture<>();
         }
-        String url = node.ws("/chat/" + room + "?name=" + name + (since == null ? "" : "&since=" + since));
+        String url = roomUrl + "?name=" + name + (since == null ? "" : "&since=" + since);
         WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(url), this).get(60, TimeUnit.SECONDS);
         synchronized (this) {
             socket = ws;
