@@ -6,6 +6,7 @@ import dev.duplex.app.chat.Outbox;
 import dev.duplex.app.chat.RoomBus;
 import dev.duplex.redis.MemoryStreamLog;
 import dev.duplex.redis.RedisBroker;
+import dev.duplex.redis.RedisPresence;
 import dev.duplex.redis.RedisStreamLog;
 import dev.duplex.redis.StreamLog;
 import dev.duplex.server.Broadcast;
@@ -53,26 +54,30 @@ public final class ChatServer {
             return startWith(settings, chat, log, null, log);
         }
         RedisStreamLog log = RedisStreamLog.connect(redisUri, chat.logCapacity());
-        RedisBroker broker;
+        RedisBroker broker = null;
+        RedisPresence presence = null;
         try {
             broker = RedisBroker.connect(redisUri);
+            presence = RedisPresence.connect(redisUri, chat.presenceTtl());
+            RedisBroker b = broker;
+            RedisPresence p = presence;
+            AutoCloseable all = () -> closeAll(p, b, log);
+            return startWith(settings, chat, log, RoomBus.redis(broker, presence), all);
         } catch (RuntimeException e) {
-            log.close();
+            closeAll(presence, broker, log);
             throw e;
         }
-        AutoCloseable both = () -> {
-            try {
-                broker.close();
-            } finally {
-                log.close();
+    }
+
+    private static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable r : resources) {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    LOG.warn("closing {} failed", r, e);
+                }
             }
-        };
-        try {
-            return startWith(settings, chat, log, RoomBus.redis(broker), both);
-        } catch (RuntimeException e) {
-            broker.close();
-            log.close();
-            throw e;
         }
     }
 

@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code duplex chat --redis} nodes as separate processes on one real {@code redis-server}
  * ({@code appendonly yes}, started by the test on a free port): a burst from 30 members over 3
  * nodes, a newcomer on a node that never opened the room, {@code kill -9} of a node mid-stream
- * with its members resuming elsewhere, and {@code since} with an unknown id. Each test uses its own
- * room. Waits are for events, with generous limits.
+ * with its members resuming elsewhere, {@code since} with an unknown id, and member lists that show
+ * every live node's members and drop a killed node's within the presence TTL (3 s here). Each test
+ * uses its own room. Waits are for events, with generous limits.
  */
 class ChatNodesTest {
 
@@ -36,7 +37,7 @@ class ChatNodesTest {
         redis = RedisServer.startPersistent();
         http = HttpClient.newHttpClient();
         for (int i = 0; i < 3; i++) {
-            nodes.add(ChatNode.start(redis.uri()));
+            nodes.add(ChatNode.start(redis.uri(), "--presence-ttl", "3"));
         }
     }
 
@@ -162,7 +163,7 @@ class ChatNodesTest {
 
     @Test
     void membersOfAKilledNodeResumeOnAnotherWithNoGapAndNoDuplicate() throws Exception {
-        ChatNode doomed = ChatNode.start(redis.uri());
+        ChatNode doomed = ChatNode.start(redis.uri(), "--presence-ttl", "3");
         try {
             ChatMember speaker = member("speaker");
             speaker.connect(nodes.get(0), "kill");
@@ -211,6 +212,40 @@ class ChatNodesTest {
         } finally {
             doomed.close();
         }
+    }
+
+    @Test
+    void memberListsShowOtherNodesAndForgetAKilledOneWithinTheTtl() throws Exception {
+        ChatNode doomed = ChatNode.start(redis.uri(), "--presence-ttl", "3");
+        try {
+            member("ghost").connect(doomed, "ghosts");
+            member("alive").connect(nodes.get(2), "ghosts");
+            awaitMembers(nodes.get(0), "ghosts", list -> list.containsAll(List.of("ghost", "alive")));
+            doomed.kill(); // no leave, no clean-up: only the TTL removes it
+            awaitMembers(nodes.get(0), "ghosts", list -> !list.contains("ghost") && list.contains("alive"));
+        } finally {
+            doomed.close();
+        }
+    }
+
+    /** Joins {@code room} on {@code node} as a probe until its welcome's member list satisfies {@code ok}. */
+    private void awaitMembers(ChatNode node, String room, java.util.function.Predicate<List<String>> ok) throws Exception {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        List<String> list = List.of();
+        while (System.nanoTime() < end) {
+            ChatMember probe = new ChatMember(http, "probe");
+            JsonNode welcome = probe.connect(node, room);
+            probe.close();
+            list = new ArrayList<>();
+            for (JsonNode n : welcome.path("members")) {
+                list.add(n.asText());
+            }
+            if (ok.test(list)) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200)); // between polls
+        }
+        org.junit.jupiter.api.Assertions.fail("member list never as expected; last " + list);
     }
 
     private static List<String> ids(List<JsonNode> messages) {

@@ -189,9 +189,10 @@ public final class ChatRoom<S> {
     private void welcomed(S socket, boolean resumed, List<StreamLog.Entry> history) {
         String nickname = waiting.remove(socket).nickname();
         members.put(socket, nickname);
+        present();
         List<String> messages = history.stream().map(e -> ChatCodec.message(e.id().toString(), e.body())).toList();
-        outbox.send(socket, ChatCodec.welcome(name, nickname, members.values(), resumed, messages));
-        announce(JOIN, nickname, ChatCodec.join(nickname, members.values()), socket);
+        outbox.send(socket, ChatCodec.welcome(name, nickname, roster(), resumed, messages));
+        announce(JOIN, nickname, ChatCodec.join(nickname, roster()), socket);
     }
 
     private void onEntries(List<StreamLog.Entry> batch) {
@@ -239,7 +240,8 @@ public final class ChatRoom<S> {
                 String nickname = uniqueName(wanted, socket);
                 if (!nickname.equals(from)) {
                     members.put(socket, nickname);
-                    announce(RENAME, nickname, ChatCodec.rename(from, nickname, members.values()), null);
+                    present();
+                    announce(RENAME, nickname, ChatCodec.rename(from, nickname, roster()), null);
                 }
             }
         }
@@ -256,8 +258,28 @@ public final class ChatRoom<S> {
         ahead.remove(socket);
         String nickname = members.remove(socket);
         if (nickname != null) {
-            announce(LEAVE, nickname, ChatCodec.leave(nickname, members.values()), null);
+            present();
+            announce(LEAVE, nickname, ChatCodec.leave(nickname, roster()), null);
         }
+    }
+
+    /** Tells the other nodes who is here (with a bus that has presence). */
+    private void present() {
+        if (bus != null) {
+            bus.present(name, members.values());
+        }
+    }
+
+    /**
+     * The member list notices carry: this node's members in joining order, then those on other
+     * live nodes (one node: this node's only).
+     */
+    private List<String> roster() {
+        List<String> all = new ArrayList<>(members.values());
+        if (bus != null) {
+            all.addAll(bus.elsewhere(name));
+        }
+        return all;
     }
 
     private static final char JOIN = 'j', LEAVE = 'l', RENAME = 'r';
@@ -307,9 +329,10 @@ public final class ChatRoom<S> {
             for (S socket : slow) {
                 String nickname = members.remove(socket);
                 ahead.remove(socket);
+                present();
                 outbox.close(socket, 1008, "too slow: over " + maxQueuedBytes
                         + " bytes of chat waiting for you");
-                announce(LEAVE, nickname, ChatCodec.leave(nickname, members.values()), null);
+                announce(LEAVE, nickname, ChatCodec.leave(nickname, roster()), null);
             }
         }
         Collection<S> to = members.keySet();
