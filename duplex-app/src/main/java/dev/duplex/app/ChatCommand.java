@@ -45,11 +45,18 @@ final class ChatCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}); each server refreshes its own every third of it.")
     double presenceTtl;
 
+    @Option(names = "--redis-hold", paramLabel = "SECONDS", defaultValue = "10",
+            description = "With --redis: how long a message said while Redis is unreachable is held (then written, "
+                    + "in order, once Redis is back) before it is refused with an error carrying its cid "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double redisHold;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerSettings settings = server.settings(maxMessage);
         ChatSettings chat = new ChatSettings(history, maxQueued, maxRooms,
-                java.time.Duration.ofMillis(Math.round(presenceTtl * 1000)));
+                java.time.Duration.ofMillis(Math.round(presenceTtl * 1000)),
+                java.time.Duration.ofMillis(Math.round(redisHold * 1000)));
         RunningServer running;
         try {
             running = ChatServer.start(settings, chat, redis);

@@ -50,10 +50,10 @@ public final class ChatServer {
      */
     public static RunningServer start(ServerSettings settings, ChatSettings chat, String redisUri) {
         if (redisUri == null) {
-            MemoryStreamLog log = new MemoryStreamLog(chat.logCapacity());
-            return startWith(settings, chat, log, null, log);
+            MemoryStreamLog log = new MemoryStreamLog(chat.memoryLogCapacity());
+            return startWith(settings, chat, log, chat.memoryLogCapacity(), null, log);
         }
-        RedisStreamLog log = RedisStreamLog.connect(redisUri, chat.logCapacity());
+        RedisStreamLog log = RedisStreamLog.connect(redisUri, chat.logCapacity(), chat.redisHold());
         RedisBroker broker = null;
         RedisPresence presence = null;
         try {
@@ -62,7 +62,7 @@ public final class ChatServer {
             RedisBroker b = broker;
             RedisPresence p = presence;
             AutoCloseable all = () -> closeAll(p, b, log);
-            return startWith(settings, chat, log, RoomBus.redis(broker, presence), all);
+            return startWith(settings, chat, log, chat.logCapacity(), RoomBus.redis(broker, presence), all);
         } catch (RuntimeException e) {
             closeAll(presence, broker, log);
             throw e;
@@ -82,12 +82,12 @@ public final class ChatServer {
     }
 
     private static RunningServer startWith(ServerSettings settings, ChatSettings chat, StreamLog log,
-                                           RoomBus bus, AutoCloseable resources) {
+                                           int logCapacity, RoomBus bus, AutoCloseable resources) {
         SocketOutbox outbox = new SocketOutbox(chat.maxQueuedBytes());
         ChatRooms<ServerWebSocket> rooms = new ChatRooms<>(outbox, chat.history(), chat.maxQueuedBytes(),
                 chat.maxRooms(), Clock.systemUTC(), Executors.newVirtualThreadPerTaskExecutor(),
                 (thread, error) -> LOG.error("chat room task failed", error),
-                log, chat.logCapacity(), bus);
+                log, logCapacity, bus);
         Members members = new Members(rooms);
 
         WebSocketServer.Builder builder = WebSocketServer.builder();

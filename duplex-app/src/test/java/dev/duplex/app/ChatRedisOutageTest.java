@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * two members, one per node, keep talking: the WebSocket connections stay open, {@code /health}
  * says 503 while Redis is away and 200 after, and every member gets every message that was not
  * refused, once, in one order, each speaker's in the order said. Messages said meanwhile are held
- * by the nodes and written once Redis is back (refused with an error carrying their cid only if
- * Redis stays away longer than the append timeout, which this test does not reach).
+ * by the nodes and written once Redis is back; one held longer than {@code --redis-hold} is refused
+ * with an error carrying its cid and never delivered.
  */
 class ChatRedisOutageTest {
 
@@ -98,6 +98,40 @@ class ChatRedisOutageTest {
                 }
                 assertThat(own).as("%s's view of %s", m.name, speaker).isEqualTo(expected);
             }
+        }
+    }
+
+    @Test
+    void aMessageSaidWhileRedisStaysAwayLongerThanTheHoldIsRefusedWithItsCidAndNeverDelivered() throws Exception {
+        RedisServer redis = RedisServer.startPersistent();
+        open.add(redis);
+        List<ChatNode> nodes = List.of(ChatNode.start(redis.uri(), "--redis-hold", "0.5"),
+                ChatNode.start(redis.uri(), "--redis-hold", "0.5"));
+        open.addAll(nodes);
+        ChatMember a = new ChatMember(http, "a");
+        a.connect(nodes.get(0), "refused");
+        open.add(a::close);
+        ChatMember b = new ChatMember(http, "b");
+        b.connect(nodes.get(1), "refused");
+        open.add(b::close);
+        a.say("before", "c-before");
+        b.await("the first line", x -> x.messageCount() == 1);
+
+        redis.stop();
+        awaitHealth(nodes.get(0), "503");
+        a.say("lost", "c-lost");
+        a.await("the refusal", x -> !x.errors().isEmpty());
+        assertThat(a.errors().getFirst().path("cid").asText()).isEqualTo("c-lost");
+        assertThat(a.errors().getFirst().path("text").asText()).contains("unreachable");
+
+        redis.restart();
+        awaitHealth(nodes.get(0), "200");
+        a.say("after", "c-after");
+        for (ChatMember m : List.of(a, b)) {
+            m.await("the last line", x -> x.messageCount() == 2);
+            assertThat(m.messages().stream().map(j -> j.path("cid").asText()).toList())
+                    .as(m.name).containsExactly("c-before", "c-after");
+            assertThat(m.isClosed()).isFalse();
         }
     }
 

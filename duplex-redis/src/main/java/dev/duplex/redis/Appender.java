@@ -94,35 +94,52 @@ final class Appender {
         long backoff = 50;
         try {
             while (!closed) {
+                if (connection != null && !connection.isOpen()) { // dropped while idle
+                    disconnected(new RedisException("connection closed"));
+                }
+                if (connection == null && !reconnect()) {
+                    nextBatch(); // fails what waited too long; waits up to 1 s for new appends
+                    Thread.sleep(backoff); // the sender's own backoff while Redis is away
+                    backoff = Math.min(backoff * 2, 1000);
+                    continue;
+                }
+                backoff = 50;
                 List<Pending> batch = nextBatch();
                 if (batch.isEmpty()) {
                     continue;
                 }
                 try {
-                    if (connection == null) {
-                        connection = open();
-                        connected = true;
-                        LOG.log(Level.INFO, "Redis reachable again; sending " + batch.size() + "+ held append(s)");
-                    }
                     send(batch);
-                    backoff = 50;
                 } catch (RedisException | ExecutionException | TimeoutException e) {
-                    if (connected) {
-                        LOG.log(Level.WARNING, "Redis unreachable; holding appends (up to " + timeout + "): " + e);
-                    }
-                    connected = false;
-                    if (connection != null) {
-                        connection.closeAsync();
-                        connection = null;
-                    }
-                    Thread.sleep(backoff); // the sender's own backoff while Redis is away
-                    backoff = Math.min(backoff * 2, 1000);
+                    disconnected(e);
                 }
             }
         } catch (InterruptedException e) {
             // closing
         }
         failAll(new IllegalStateException("closed"));
+    }
+
+    private boolean reconnect() {
+        try {
+            connection = open();
+        } catch (RedisException e) {
+            return false;
+        }
+        connected = true;
+        LOG.log(Level.INFO, "Redis reachable again; sending " + retry.size() + " held append(s) first");
+        return true;
+    }
+
+    private void disconnected(Exception why) {
+        if (connected) {
+            LOG.log(Level.WARNING, "Redis unreachable; holding appends (up to " + timeout + "): " + why);
+        }
+        connected = false;
+        if (connection != null) {
+            connection.closeAsync();
+            connection = null;
+        }
     }
 
     /** What to send next: the unacknowledged first, then new appends; expired unsent ones fail. */
@@ -157,10 +174,13 @@ final class Appender {
 
     /** Pipelines the batch; on success empties {@link #retry}, else keeps the unacknowledged. */
     private void send(List<Pending> batch) throws ExecutionException, TimeoutException, InterruptedException {
+        if (!connection.isOpen()) { // dropped while idle: nothing of this batch went out
+            throw new RedisException("connection closed");
+        }
         List<RedisFuture<String>> replies = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            p.sent()[0] = true;
             replies.add(connection.async().xadd(p.stream(), trim, "u", p.unique(), "b", p.body()));
+            p.sent()[0] = true; // may have reached Redis from now on: retried until acknowledged
         }
         for (int i = 0; i < batch.size(); i++) {
             String id = replies.get(i).get(timeout.toMillis(), TimeUnit.MILLISECONDS);

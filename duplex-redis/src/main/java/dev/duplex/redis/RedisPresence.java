@@ -84,11 +84,15 @@ public final class RedisPresence implements AutoCloseable {
     public void close() {
         closed = true;
         refresher.interrupt();
-        own.forEach((key, names) -> { // leave no ghosts behind when stopping cleanly
-            if (!names.isEmpty()) {
-                connection.async().zrem(key, names.stream().map(n -> node + "\n" + n).toArray(String[]::new));
-            }
-        });
+        try {
+            own.forEach((key, names) -> { // leave no ghosts behind when stopping cleanly
+                if (!names.isEmpty()) {
+                    connection.sync().zrem(key, names.stream().map(n -> node + "\n" + n).toArray(String[]::new));
+                }
+            });
+        } catch (RedisException e) {
+            LOG.log(Level.DEBUG, "presence not cleared on close (the entries expire): " + e);
+        }
         client.shutdown(0, 2, TimeUnit.SECONDS);
     }
 

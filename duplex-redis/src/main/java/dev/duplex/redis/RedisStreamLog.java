@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * {@code XREAD BLOCK} on a dedicated connection, from the last id it delivered.
  *
  * <p>Redis away: appends are held, in order, and written once Redis is back ({@link Appender});
- * an append still unsent after {@link #APPEND_TIMEOUT} fails (the caller refuses the message).
+ * an append still unsent after the hold time given to {@link #connect} fails (the caller refuses
+ * the message).
  * The reader retries with backoff from the last id it delivered, so followers miss nothing the log
  * still holds. An append Redis ran whose reply was lost is written again; every entry carries a
  * unique field {@code u}, and followers and ranges skip an entry whose {@code u} they already saw,
@@ -43,8 +44,8 @@ public final class RedisStreamLog implements StreamLog {
 
     private static final System.Logger LOG = System.getLogger(RedisStreamLog.class.getName());
 
-    /** How long an append may wait for Redis before it fails. */
-    public static final Duration APPEND_TIMEOUT = Duration.ofSeconds(10);
+    /** How long commands wait for Redis before they fail (the reader's, the ranges'). */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
     /** How long one XREAD waits for news. */
     static final Duration BLOCK = Duration.ofSeconds(1);
@@ -67,11 +68,10 @@ public final class RedisStreamLog implements StreamLog {
     private volatile boolean healthy = true;
     private volatile long readerId;
 
-    private RedisStreamLog(RedisClient client, RedisClient appending, int capacity) {
+    private RedisStreamLog(RedisClient client, RedisClient appending, int capacity, Duration hold) {
         this.client = client;
         this.appending = appending;
-        this.appender = new Appender(client, new XAddArgs().maxlen(capacity).approximateTrimming(),
-                APPEND_TIMEOUT);
+        this.appender = new Appender(appending, new XAddArgs().maxlen(capacity).approximateTrimming(), hold);
         this.commands = client.connect();
         this.reader = client.connect();
         this.readerId = reader.sync().clientId();
@@ -84,18 +84,18 @@ public final class RedisStreamLog implements StreamLog {
      *
      * @throws io.lettuce.core.RedisConnectionException when Redis is unreachable
      */
-    public static RedisStreamLog connect(String uri, int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be >= 1");
+    public static RedisStreamLog connect(String uri, int capacity, Duration hold) {
+        if (capacity < 1 || hold.isNegative() || hold.isZero()) {
+            throw new IllegalArgumentException("capacity must be >= 1 and hold > 0");
         }
         RedisClient client = RedisClient.create(Objects.requireNonNull(uri));
         client.setOptions(ClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(APPEND_TIMEOUT))
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .build());
         RedisClient appending = RedisClient.create(uri); // auto-reconnect off: see Appender
         appending.setOptions(ClientOptions.builder().autoReconnect(false).build());
         try {
-            return new RedisStreamLog(client, appending, capacity);
+            return new RedisStreamLog(client, appending, capacity, hold);
         } catch (RuntimeException e) {
             client.shutdown(0, 2, TimeUnit.SECONDS);
             appending.shutdown(0, 2, TimeUnit.SECONDS);

@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class StreamLogTest {
 
     private static final int PATIENCE_SECONDS = 60;
+    private static final java.time.Duration HOLD = java.time.Duration.ofSeconds(30);
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -75,9 +76,9 @@ class StreamLogTest {
     void redisLogsShareAStream() throws Exception {
         RedisServer redis = RedisServer.startPersistent();
         open.add(redis);
-        RedisStreamLog a = RedisStreamLog.connect(redis.uri(), 5);
+        RedisStreamLog a = RedisStreamLog.connect(redis.uri(), 5, HOLD);
         open.add(a);
-        RedisStreamLog b = RedisStreamLog.connect(redis.uri(), 5);
+        RedisStreamLog b = RedisStreamLog.connect(redis.uri(), 5, HOLD);
         open.add(b);
         contract(a, b);
         assertThat(a.reachable()).isTrue();
@@ -112,9 +113,9 @@ class StreamLogTest {
     void aRedisRestartLosesAndRepeatsNothing() throws Exception {
         RedisServer redis = RedisServer.startPersistent();
         open.add(redis);
-        RedisStreamLog writer = RedisStreamLog.connect(redis.uri(), 10_000);
+        RedisStreamLog writer = RedisStreamLog.connect(redis.uri(), 10_000, HOLD);
         open.add(writer);
-        RedisStreamLog reader = RedisStreamLog.connect(redis.uri(), 10_000);
+        RedisStreamLog reader = RedisStreamLog.connect(redis.uri(), 10_000, HOLD);
         open.add(reader);
         Follower follower = new Follower();
         reader.follow("room", 0, follower);
