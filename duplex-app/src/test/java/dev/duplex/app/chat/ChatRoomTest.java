@@ -3,6 +3,8 @@ package dev.duplex.app.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.duplex.redis.MemoryStreamLog;
+import dev.duplex.redis.StreamId;
+import dev.duplex.redis.StreamLog;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -13,6 +15,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -203,6 +208,70 @@ class ChatRoomTest {
             assertThat(welcome.get("resumed").asBoolean()).as(unknown).isFalse();
             assertThat(welcome.get("history").findValuesAsText("text")).as(unknown).containsExactly("m4", "m5", "m6");
         }
+    }
+
+    /** The memory log, but a range's answer (taken when asked) arrives only when the test releases it. */
+    static final class SlowRanges implements StreamLog {
+        final MemoryStreamLog log;
+        final List<Runnable> held = new ArrayList<>();
+
+        SlowRanges(MemoryStreamLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public CompletionStage<StreamId> append(String stream, String body) {
+            return log.append(stream, body);
+        }
+
+        @Override
+        public void follow(String stream, int last, Consumer<List<Entry>> sink) {
+            log.follow(stream, last, sink);
+        }
+
+        @Override
+        public CompletionStage<List<Entry>> range(String stream, StreamId after, StreamId upTo, int limit) {
+            List<Entry> now = log.range(stream, after, upTo, limit).toCompletableFuture().join();
+            CompletableFuture<List<Entry>> later = new CompletableFuture<>();
+            held.add(() -> later.complete(now));
+            return later;
+        }
+
+        @Override
+        public boolean reachable() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void aResumeFromTheLogGetsWhatWasDeliveredWhileTheLogAnsweredOnceAndInOrder() {
+        SlowRanges slow = new SlowRanges(log);
+        Sock alice = new Sock("a");
+        room.join(alice, "alice", null);
+        for (int i = 1; i <= 6; i++) {
+            room.receive(alice, "m" + i);
+        }
+        String second = alice.received.get(2).get("id").asText();
+        ChatRoom<Sock> other = new ChatRoom<>("/chat", outbox, 3, 1000, clock,
+                new SerialExecutor(Runnable::run, (t, e) -> { throw new AssertionError(e); }), slow, 10, null);
+        other.open(); // holds m4..m6, so a resume after m2 asks the log
+        Sock back = new Sock("b");
+        other.join(back, "alice", second);
+        assertThat(back.received).isEmpty();
+        room.receive(alice, "m7"); // delivered by the other node while its log read is on its way
+        room.receive(alice, "m8");
+        slow.held.forEach(Runnable::run);
+        room.receive(alice, "m9");
+
+        assertThat(back.types().getFirst()).isEqualTo("welcome");
+        assertThat(back.received.getFirst().get("resumed").asBoolean()).isTrue();
+        List<String> seen = new ArrayList<>(back.received.getFirst().get("history").findValuesAsText("text"));
+        back.received.stream().skip(1).filter(m -> m.get("type").asText().equals("message"))
+                .forEach(m -> seen.add(m.get("text").asText()));
+        assertThat(seen).containsExactly("m3", "m4", "m5", "m6", "m7", "m8", "m9");
     }
 
     @Test
