@@ -5,18 +5,18 @@ import dev.duplex.redis.RedisPresence;
 
 import java.util.Collection;
 import java.util.List;
-
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Carries a room's events between chat server processes. Without a bus (a single node) a room
- * broadcasts to its members at once; with one, it publishes every message and join/leave/rename
- * notice, and every node, this one included, broadcasts what comes back, so all members of a
- * room, on any node, see one order (per publisher at least; Redis gives one order per channel).
+ * Carries a room's notices (join, leave, rename) and member lists between chat server processes;
+ * the messages themselves go through the room's log. Without a bus (a single node) a room sends
+ * its notices to its members at once; with one, it publishes them, and every node, this one
+ * included, broadcasts what comes back. Notices are at most once.
  *
- * <p>{@link #redis} maps room {@code R} to the Redis pub/sub channel {@code duplex:chat:R}.
+ * <p>{@link #redis} maps room {@code R} to the Redis pub/sub channel {@code duplex:chat:R} and,
+ * with presence, its members to the sorted set {@code duplex:chat-members:R}.
  */
 public interface RoomBus {
 
