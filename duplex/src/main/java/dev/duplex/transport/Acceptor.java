@@ -140,6 +140,7 @@ public final class Acceptor implements EventLoop.Handler, EventLoop.Closeable {
     }
 
     private void refuse(SocketChannel ch) {
+        config.metrics().limitExceeded(dev.duplex.metrics.Limit.CONNECTIONS);
         long n = refused.incrementAndGet();
         long now = System.nanoTime();
         if (lastRefusalLog == Long.MIN_VALUE || now - lastRefusalLog > 10_000_000_000L) {
