@@ -4,6 +4,8 @@ import dev.duplex.app.chat.ChatRoom;
 import dev.duplex.app.chat.ChatRooms;
 import dev.duplex.app.chat.Outbox;
 import dev.duplex.app.chat.RoomBus;
+import dev.duplex.app.metrics.Monitoring;
+import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.redis.RedisBroker;
 import dev.duplex.server.Broadcast;
 import dev.duplex.server.CloseEvent;
@@ -55,20 +57,21 @@ public final class ChatServer {
     }
 
     private static RunningServer startWith(ServerSettings settings, ChatSettings chat, RedisBroker broker) {
-        SocketOutbox outbox = new SocketOutbox(chat.maxQueuedBytes());
+        WebSocketServer.Builder builder = WebSocketServer.builder();
+        Monitoring monitoring = Servers.configure(builder, settings, OriginPolicy.sameHostOrNone());
+        SocketOutbox outbox = new SocketOutbox(chat.maxQueuedBytes(), monitoring.meters());
         ChatRooms<ServerWebSocket> rooms = new ChatRooms<>(outbox, chat.history(), chat.maxQueuedBytes(),
                 chat.maxRooms(), Clock.systemUTC(), Executors.newVirtualThreadPerTaskExecutor(),
                 (thread, error) -> LOG.error("chat room task failed", error),
                 broker == null ? null : RoomBus.redis(broker));
         Members members = new Members(rooms);
+        ChatMeters.bind(monitoring.registry(), rooms, broker);
 
-        WebSocketServer.Builder builder = WebSocketServer.builder();
-        Servers.configure(builder, settings, OriginPolicy.sameHostOrNone());
         builder.route("/chat", members)
                 .route("/chat/{room}", members)
                 .staticResources("/", "web/chat", ChatServer.class.getClassLoader())
                 .staticResources("/", "web/common", ChatServer.class.getClassLoader()); // shared style.css
-        return new RunningServer(builder.build().start(), settings.tls(), broker);
+        return Servers.start(builder, settings, monitoring, broker);
     }
 
     /** Server handler for every member socket: hands each event to its room (never blocks). */
@@ -114,7 +117,7 @@ public final class ChatServer {
     }
 
     /** The room's view of member sockets: sends, encode-once broadcasts, queue sizes. */
-    private record SocketOutbox(long maxQueuedBytes) implements Outbox<ServerWebSocket> {
+    private record SocketOutbox(long maxQueuedBytes, WebSocketMetrics metrics) implements Outbox<ServerWebSocket> {
 
         @Override
         public void send(ServerWebSocket socket, String text) {
@@ -135,6 +138,9 @@ public final class ChatServer {
 
         @Override
         public void close(ServerWebSocket socket, int code, String reason) {
+            if (code == 1008) {
+                metrics.slowConsumerClosed(); // the room closes members with 1008 only for falling behind
+            }
             socket.close(code, reason);
         }
     }
