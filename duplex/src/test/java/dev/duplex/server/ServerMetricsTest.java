@@ -100,6 +100,30 @@ class ServerMetricsTest {
     }
 
     @Test
+    void theClientReportsToItsOwnHook() throws Exception {
+        try (WebSocketServer server = WebSocketServer.builder().port(0).bindAddress("127.0.0.1")
+                .route("/echo", ws -> ws.onmessage(ws::send)).build().start()) {
+            BlockingQueue<Object> echoed = new LinkedBlockingQueue<>();
+            dev.duplex.WebSocket client = new dev.duplex.WebSocket("ws://127.0.0.1:" + server.port() + "/echo",
+                    dev.duplex.WebSocketOptions.builder().metrics(metrics).build(), s -> {
+                        s.setOnopen(e -> s.send("one"));
+                        s.setOnmessage(e -> {
+                            echoed.add(e.data());
+                            s.close(4001, "done");
+                        });
+                    });
+            assertThat(echoed.poll(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo("one");
+            assertThat(client.awaitClose(Duration.ofSeconds(PATIENCE_SECONDS)).code()).isEqualTo(4001);
+            assertThat(metrics.closes.poll(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo(4001);
+            assertThat(metrics.opened.sum()).isEqualTo(1);
+            assertThat(metrics.sent.sum()).isEqualTo(1);
+            assertThat(metrics.received.sum()).isEqualTo(1);
+            assertThat(metrics.bytesOut.sum()).isGreaterThan(2 + 4 + 3);
+            assertThat(metrics.bytesIn.sum()).isGreaterThan(2 + 3);
+        }
+    }
+
+    @Test
     void theConnectionCapIsALimit() throws Exception {
         try (WebSocketServer server = WebSocketServer.builder().port(0).bindAddress("127.0.0.1")
                 .maxConnections(1).metrics(metrics).route("/echo", ws -> ws.onmessage(ws::send)).build().start();
