@@ -40,6 +40,8 @@ final class ServerRuntime implements ServerCallbacks {
     private boolean stopped;
     /** Set once, when a shutdown starts: upgrades are answered 503 from then on. */
     private volatile boolean draining;
+    /** Set by close() during a shutdown: the shutdown stops waiting and drops what is left. */
+    private volatile boolean cutShort;
 
     ServerRuntime(WebSocketServer server) {
         this.config = server.config;
@@ -97,7 +99,7 @@ final class ServerRuntime implements ServerCallbacks {
         for (ServerWebSocket ws : open) {
             sayGoingAway(ws);
         }
-        while (!open.isEmpty() && System.nanoTime() - deadline < 0) {
+        while (!open.isEmpty() && !cutShort && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -114,6 +116,8 @@ final class ServerRuntime implements ServerCallbacks {
     void close() {
         if (markStopped()) {
             stopNow();
+        } else {
+            cutShort = true;
         }
     }
 

@@ -109,7 +109,8 @@ public final class WebSocketServer implements AutoCloseable {
     /**
      * Stops at once: stops listening, drops every connection without a closing handshake (peers see
      * 1006) and stops the loops. Blocks until done; idempotent. {@link #shutdown(Duration)} is the
-     * graceful form.
+     * graceful form; called while one runs, this ends its wait at once (that call then drops what is
+     * left and returns).
      */
     @Override
     public void close() {

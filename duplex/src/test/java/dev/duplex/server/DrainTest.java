@@ -100,6 +100,19 @@ class DrainTest {
     }
 
     @Test
+    void closeDuringADrainEndsItsWait() throws Exception {
+        WebSocketServer server = base().build().start();
+        try (RawClient silent = RawClient.upgraded(server.port(), "/echo")) {
+            CompletableFuture<Integer> dropped = CompletableFuture.supplyAsync(
+                    () -> server.shutdown(Duration.ofMinutes(5)));
+            assertThat(silent.readFrame().closeCode()).isEqualTo(1001);
+            server.close();
+            assertThat(dropped.get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(silent.awaitEof()).isTrue();
+        }
+    }
+
+    @Test
     void closeIsImmediate() throws Exception {
         WebSocketServer server = base().build().start();
         ServerFeaturesTest.JdkClient peer = new ServerFeaturesTest.JdkClient();
