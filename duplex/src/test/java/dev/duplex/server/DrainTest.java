@@ -5,12 +5,15 @@ import dev.duplex.transport.RawClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +21,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link WebSocketServer#shutdown(Duration)} against real peers: the JDK client answers the close,
- * a raw socket that never answers holds the drain open (so what happens meanwhile can be asked), and
- * the deadline drops what is left. {@link WebSocketServer#close()} stays immediate.
+ * {@link WebSocketServer#shutdown(Duration)} against real peers: the JDK client and Node {@code ws}
+ * answer the close (Node's reconnect is refused with 503), a raw socket that never answers holds the
+ * drain open (so what happens meanwhile can be asked), and the deadline drops what is left.
+ * {@link WebSocketServer#close()} stays immediate.
  */
 class DrainTest {
 
@@ -84,6 +88,33 @@ class DrainTest {
             assertThat(new ServerFeaturesTest.RawClientProbe(port).refused()).isTrue();
         } finally {
             ws.abort();
+        }
+    }
+
+    @Test
+    void aNodeWsClientGets1001AndItsReconnectGets503() throws Exception {
+        PeerInteropTest.assumePeer(Files.isDirectory(PeerInteropTest.NODE_WS), "node ws (run npm ci in conformance/node)");
+        WebSocketServer server = base().build().start();
+        ProcessBuilder pb = new ProcessBuilder("node", PeerInteropTest.PEERS.resolve("node_drain_client.js").toString(),
+                "ws://127.0.0.1:" + server.port() + "/echo").redirectErrorStream(true);
+        pb.environment().put("NODE_WS_PATH", PeerInteropTest.NODE_WS.toString());
+        Process node = pb.start();
+        try (RawClient silent = RawClient.upgraded(server.port(), "/echo");
+             BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("open");
+            CompletableFuture<Integer> dropped = CompletableFuture.supplyAsync(
+                    () -> server.shutdown(Duration.ofMinutes(5)));
+            // the silent peer holds the drain open while Node reconnects
+            assertThat(out.readLine()).isEqualTo("close 1001 server shutting down");
+            assertThat(out.readLine()).isEqualTo("refused 503");
+            assertThat(node.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(node.exitValue()).isZero();
+            assertThat(silent.readFrame().closeCode()).isEqualTo(1001);
+            silent.close(1001, "");
+            assertThat(dropped.get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isZero();
+        } finally {
+            node.destroyForcibly();
+            server.close();
         }
     }
 
