@@ -5,6 +5,7 @@ import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.Limits;
 import dev.duplex.transport.Leaks;
 import dev.duplex.transport.RawClient;
+import dev.duplex.transport.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +121,26 @@ class ServerMetricsTest {
             assertThat(metrics.received.sum()).isEqualTo(1);
             assertThat(metrics.bytesOut.sum()).isGreaterThan(2 + 4 + 3);
             assertThat(metrics.bytesIn.sum()).isGreaterThan(2 + 3);
+        }
+    }
+
+    @Test
+    void overTlsTheBytesAreTheEncryptedOnes() throws Exception {
+        try (WebSocketServer server = WebSocketServer.builder().port(0).bindAddress("127.0.0.1")
+                .tls(TestCertificates.get().serverContext()).permessageDeflate(false).metrics(metrics)
+                .route("/echo", ws -> ws.onmessage(ws::send)).build().start();
+             HttpClient tlsClient = HttpClient.newBuilder().sslContext(TestCertificates.get().clientContext()).build()) {
+            ServerFeaturesTest.JdkClient client = new ServerFeaturesTest.JdkClient();
+            WebSocket ws = tlsClient.newWebSocketBuilder()
+                    .buildAsync(URI.create("wss://localhost:" + server.port() + "/echo"), client)
+                    .get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+            ws.sendText("x".repeat(500), true).get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+            assertThat(client.texts.poll(PATIENCE_SECONDS, TimeUnit.SECONDS)).hasSize(500);
+            assertThat(metrics.received.sum()).isEqualTo(1);
+            // the TLS handshake (a certificate chain out) and the records' overhead come on top
+            assertThat(metrics.bytesOut.sum()).isGreaterThan(1000);
+            assertThat(metrics.bytesIn.sum()).isGreaterThan(500 + 8 + 100);
+            ws.abort();
         }
     }
 
