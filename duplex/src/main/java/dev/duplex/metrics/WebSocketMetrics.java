@@ -16,19 +16,22 @@ package dev.duplex.metrics;
  * by applications and peers, so an implementation that labels by code should fold them into a
  * class ("4xxx") rather than label each one.
  *
- * <p>Where each is called (the transport's {@code SocketConnection}, {@code Acceptor} and the
- * server's {@code ServerRuntime}, {@code Broadcast}):
+ * <p>Where each is called (the transport's {@code SocketConnection} and {@code Acceptor}, the
+ * server's {@code Broadcast}):
  * <ul>
  *   <li>{@link #connectionOpened()} when the opening handshake succeeds (101 sent or verified);</li>
  *   <li>{@link #connectionClosed(int)} once per opened connection, when its {@code Closed} event is
  *       delivered: opened minus closed is the number open now;</li>
  *   <li>{@link #handshakeRejected(int)} when a request head is answered with an error status and the
- *       socket closed (400, 403, 404, 413, 426, 431, 500, 503 while draining, a hook's status);</li>
+ *       socket closed (400, 403, 404, 413, 431, 500, 503 while draining, a hook's status); plain
+ *       HTTP answers are not counted;</li>
  *   <li>{@link #messageReceived()} / {@link #messageSent()} per data message (a streamed message
  *       counts once, at its last part); pings, pongs and closes are not messages;</li>
  *   <li>{@link #bytesReceived(long)} / {@link #bytesSent(long)} per socket read and write: bytes on
  *       the wire, after TLS, handshakes and frame headers included;</li>
- *   <li>{@link #limitExceeded(Limit)} when a limit closes a connection or drops a message;</li>
+ *   <li>{@link #limitExceeded(Limit)} when a limit closes a connection or drops a message (the
+ *       browser-shaped client's own {@code maxBufferedAmount} check, which errors before the
+ *       transport's hard limit, is not reported);</li>
  *   <li>{@link #slowConsumerClosed()} when a connection is closed for falling behind on what it is
  *       sent (its send queue over its hard limit, or a {@code Broadcast} with {@code Overflow.CLOSE}).</li>
  * </ul>
