@@ -4,6 +4,8 @@ import dev.duplex.app.chat.ChatRoom;
 import dev.duplex.app.chat.ChatRooms;
 import dev.duplex.app.chat.Outbox;
 import dev.duplex.app.chat.RoomBus;
+import dev.duplex.app.metrics.Monitoring;
+import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.redis.MemoryStreamLog;
 import dev.duplex.redis.RedisBroker;
 import dev.duplex.redis.RedisPresence;
@@ -51,7 +53,7 @@ public final class ChatServer {
     public static RunningServer start(ServerSettings settings, ChatSettings chat, String redisUri) {
         if (redisUri == null) {
             MemoryStreamLog log = new MemoryStreamLog(chat.memoryLogCapacity());
-            return startWith(settings, chat, log, chat.memoryLogCapacity(), null, log);
+            return startWith(settings, chat, log, chat.memoryLogCapacity(), null, log, null);
         }
         RedisStreamLog log = RedisStreamLog.connect(redisUri, chat.logCapacity(), chat.redisHold());
         RedisBroker broker = null;
@@ -62,7 +64,7 @@ public final class ChatServer {
             RedisBroker b = broker;
             RedisPresence p = presence;
             AutoCloseable all = () -> closeAll(p, b, log);
-            return startWith(settings, chat, log, chat.logCapacity(), RoomBus.redis(broker, presence), all);
+            return startWith(settings, chat, log, chat.logCapacity(), RoomBus.redis(broker, presence), all, broker);
         } catch (RuntimeException e) {
             closeAll(presence, broker, log);
             throw e;
@@ -82,21 +84,24 @@ public final class ChatServer {
     }
 
     private static RunningServer startWith(ServerSettings settings, ChatSettings chat, StreamLog log,
-                                           int logCapacity, RoomBus bus, AutoCloseable resources) {
-        SocketOutbox outbox = new SocketOutbox(chat.maxQueuedBytes());
+                                           int logCapacity, RoomBus bus, AutoCloseable resources,
+                                           RedisBroker broker) {
+        WebSocketServer.Builder builder = WebSocketServer.builder();
+        Monitoring monitoring = Servers.configure(builder, settings, OriginPolicy.sameHostOrNone(),
+                request -> health(log, bus != null));
+        SocketOutbox outbox = new SocketOutbox(chat.maxQueuedBytes(), monitoring.meters());
         ChatRooms<ServerWebSocket> rooms = new ChatRooms<>(outbox, chat.history(), chat.maxQueuedBytes(),
                 chat.maxRooms(), Clock.systemUTC(), Executors.newVirtualThreadPerTaskExecutor(),
                 (thread, error) -> LOG.error("chat room task failed", error),
                 log, logCapacity, bus);
         Members members = new Members(rooms);
+        ChatMeters.bind(monitoring.registry(), rooms, broker);
 
-        WebSocketServer.Builder builder = WebSocketServer.builder();
-        Servers.configure(builder, settings, OriginPolicy.sameHostOrNone(), request -> health(log, bus != null));
         builder.route("/chat", members)
                 .route("/chat/{room}", members)
                 .staticResources("/", "web/chat", ChatServer.class.getClassLoader())
                 .staticResources("/", "web/common", ChatServer.class.getClassLoader()); // shared style.css
-        return new RunningServer(builder.build().start(), settings.tls(), resources);
+        return Servers.start(builder, settings, monitoring, resources);
     }
 
     /** {@code /health}: 200 while the log's engine answers, 503 while it does not. */
@@ -152,7 +157,7 @@ public final class ChatServer {
     }
 
     /** The room's view of member sockets: sends, encode-once broadcasts, queue sizes. */
-    private record SocketOutbox(long maxQueuedBytes) implements Outbox<ServerWebSocket> {
+    private record SocketOutbox(long maxQueuedBytes, WebSocketMetrics metrics) implements Outbox<ServerWebSocket> {
 
         @Override
         public void send(ServerWebSocket socket, String text) {
@@ -173,6 +178,9 @@ public final class ChatServer {
 
         @Override
         public void close(ServerWebSocket socket, int code, String reason) {
+            if (code == 1008) {
+                metrics.slowConsumerClosed(); // the room closes members with 1008 only for falling behind
+            }
             socket.close(code, reason);
         }
     }

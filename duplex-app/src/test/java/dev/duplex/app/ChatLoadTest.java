@@ -246,6 +246,9 @@ class ChatLoadTest {
         int[] close = readUntilClose(in);
         assertThat(close[0]).isEqualTo(1008);
         sloth.close();
+        // and /metrics counts it (the room's own check, or the broadcast's if it fell behind in between)
+        assertThat(server.monitoring().registry().scrape())
+                .containsPattern("(?m)^duplex_slow_consumers_closed_total [1-9]");
     }
 
     private static String readHead(InputStream in) throws IOException {

@@ -1,5 +1,6 @@
 package dev.duplex.transport;
 
+import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.Limits;
 import dev.duplex.protocol.MaskSource;
 
@@ -46,6 +47,7 @@ public final class ClientOptions {
     final int eventHighWater;
     final int eventLowWater;
     final MaskSource masks;
+    final WebSocketMetrics metrics;
 
     private ClientOptions(Builder b) {
         this.uri = b.uri;
@@ -76,6 +78,7 @@ public final class ClientOptions {
         this.eventHighWater = b.eventHighWater;
         this.eventLowWater = b.eventLowWater;
         this.masks = b.masks;
+        this.metrics = b.metrics;
     }
 
     /** Starts options for {@code uri}: scheme {@code ws} or {@code wss} (also {@code http}/{@code https}), with a host. */
@@ -114,6 +117,7 @@ public final class ClientOptions {
         private int eventHighWater = 64;
         private int eventLowWater = 16;
         private MaskSource masks;
+        private WebSocketMetrics metrics = WebSocketMetrics.NONE;
 
         private Builder(URI uri) {
             Objects.requireNonNull(uri, "uri");
@@ -197,6 +201,9 @@ public final class ClientOptions {
 
         /** Source of masking keys and the handshake nonce; default backed by {@link SecureRandom}. */
         public Builder masks(MaskSource masks) { this.masks = masks; return this; }
+
+        /** What the connection reports to; default {@link WebSocketMetrics#NONE}. */
+        public Builder metrics(WebSocketMetrics metrics) { this.metrics = Objects.requireNonNull(metrics); return this; }
 
         public ClientOptions build() {
             if (masks == null) {

@@ -1,5 +1,7 @@
 package dev.duplex.transport;
 
+import dev.duplex.metrics.Limit;
+import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.ClientHandshake;
 import dev.duplex.protocol.CloseCode;
 import dev.duplex.protocol.Connection;
@@ -10,6 +12,7 @@ import dev.duplex.protocol.HttpRequest;
 import dev.duplex.protocol.HttpResponse;
 import dev.duplex.protocol.PreparedMessage;
 import dev.duplex.protocol.ProtocolEvent;
+import dev.duplex.protocol.ProtocolException;
 import dev.duplex.protocol.Role;
 import dev.duplex.protocol.ServerHandshake;
 import dev.duplex.protocol.State;
@@ -200,7 +203,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         ConnectionConfig config = new ConnectionConfig(o.limits, o.masks, o.compressionThreshold, o.compressionLevel,
                 o.handshakeTimeout, o.closeTimeout, java.time.Duration.ZERO, o.pingInterval, o.pongTimeout,
                 o.maxBufferedBytes, Math.max(1 << 20, o.maxBufferedBytes / 4), 1 << 18,
-                o.eventExecutor, o.eventHighWater, o.eventLowWater);
+                o.eventExecutor, o.eventHighWater, o.eventLowWater, o.metrics);
         SocketConnection c = new SocketConnection(loop, Role.CLIENT, config);
         c.options = o;
         c.listener = listener;
@@ -372,6 +375,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             if (n == 0) {
                 return;
             }
+            config.metrics().bytesReceived(n);
             lastRead = loop.clock().nanoTime();
             readSincePing = true;
             buf.flip();
@@ -569,7 +573,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             // The 101 usually leaves at once; then the queue goes, as most WebSockets of a busy
             // server sit idle after the upgrade (the first send makes a new one).
             try {
-                release(queue.writeTo(channel, loop.bufferPool()));
+                writeQueue();
             } catch (IOException e) {
                 // still queued: the flush after this batch meets the error and fails the connection
             }
@@ -605,6 +609,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     @Override
     public void reject(HttpResponse response) {
         answered = true;
+        config.metrics().handshakeRejected(response.status());
         queue().add(ByteBuffer.wrap(response.toBytes()), 0);
         closeAfterFlush = true;
         if (!inBatch) {
@@ -685,6 +690,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             conn.holdCloseUntilPolled();
         }
         TransportMetrics.CONNECTIONS.incrementAndGet();
+        config.metrics().connectionOpened();
         listener = l;
         protocol = subprotocol == null ? "" : subprotocol;
         extensions = ext == null ? "" : ext;
@@ -735,11 +741,15 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         ProtocolEvent e;
         while (!(dispatchQueue != null && conn.closeHeld() && !dispatcherIdle())
                 && (e = conn.pollEvent()) != null) {
-            if (e instanceof ProtocolEvent.Closed) {
+            if (e instanceof ProtocolEvent.Closed c) {
                 if (closedDelivered) {
                     continue;
                 }
                 closedDelivered = true;
+                countClosed(c);
+            } else if (e instanceof ProtocolEvent.TextMessage || e instanceof ProtocolEvent.BinaryMessage
+                    || (e instanceof ProtocolEvent.MessagePart p && p.last())) {
+                config.metrics().messageReceived();
             }
             if (e instanceof ProtocolEvent.MessagePart p && p.data().isDirect()) {
                 if (dispatchQueue != null) {
@@ -750,6 +760,17 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
                 }
             }
             deliver(e);
+        }
+    }
+
+    private void countClosed(ProtocolEvent.Closed c) {
+        WebSocketMetrics m = config.metrics();
+        m.connectionClosed(c.code().code());
+        if (c.cause() instanceof ProtocolException pe) {
+            Limit limit = Limit.of(pe.violation());
+            if (limit != null) {
+                m.limitExceeded(limit);
+            }
         }
     }
 
@@ -773,6 +794,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         if (queuedBytes() > config.maxBufferedBytes() && conn.state() != State.CLOSED) {
             // WHATWG "flag the WebSocket as full": fail rather than buffer without bound.
+            config.metrics().limitExceeded(Limit.SEND_QUEUE);
+            config.metrics().slowConsumerClosed();
             conn.fail(CloseCode.ABNORMAL_CLOSURE, "send queue over its limit",
                     new IOException("send queue over " + config.maxBufferedBytes() + " bytes"));
             release(queue == null ? 0 : queue.clear(loop.bufferPool()));
@@ -846,7 +869,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             if (tls != null) {
                 flushTls();
             } else if (!queueEmpty()) {
-                release(queue.writeTo(channel, loop.bufferPool()));
+                writeQueue();
             }
             return true;
         } catch (IOException e) {
@@ -861,6 +884,16 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             }
             onIoFailure(e);
             return false;
+        }
+    }
+
+    /** Writes what the socket takes of the queue (plain TCP). */
+    private void writeQueue() throws IOException {
+        long before = queue.bytes();
+        try {
+            release(queue.writeTo(channel, loop.bufferPool()));
+        } finally {
+            config.metrics().bytesSent(before - queue.bytes());
         }
     }
 
@@ -885,7 +918,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         out.flip();
         try {
-            channel.write(out);
+            config.metrics().bytesSent(channel.write(out));
         } finally {
             out.compact();
         }
@@ -922,6 +955,11 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private int interestOps() {
         SelectionKey k = key;
         return k != null && k.isValid() ? k.interestOps() : 0;
+    }
+
+    @Override
+    public WebSocketMetrics metrics() {
+        return config.metrics();
     }
 
     @Override
@@ -1449,6 +1487,9 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             release(credit);
             return;
         }
+        if (Command.endsMessage(kind)) {
+            config.metrics().messageSent();
+        }
         switch (kind) {
             case Command.TEXT -> conn.sendText((String) payload);
             case Command.BINARY -> conn.sendBinaryWithoutCopy((ByteBuffer) payload); // WsChannel: unchanged until written
@@ -1524,5 +1565,10 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         static final int PART = 8;
         static final int TEXT_PART = 1;
         static final int LAST_PART = 2;
+
+        /** A whole message, or the last part of one (a streamed message counts once). */
+        static boolean endsMessage(int kind) {
+            return kind <= PREPARED || ((kind & PART) != 0 && (kind & LAST_PART) != 0);
+        }
     }
 }
