@@ -49,6 +49,26 @@ interface ClientConnector {
          * waiting for a closing handshake. {@link Events#closed} follows with {@code failed} set.
          */
         void fail(Throwable cause);
+
+        /** Stops reading from the network until {@link #resumeReading()} (WebSocketStream's backpressure). */
+        default void pauseReading() {
+        }
+
+        default void resumeReading() {
+        }
+
+        /** Payload bytes written to the network, counted from the first call (see {@link #whenWritten}). */
+        default long written() {
+            return 0;
+        }
+
+        /**
+         * Runs {@code action} once, on a transport thread (it must not block), when {@link #written()}
+         * reaches {@code bytes}; a later call replaces one not yet run. Never run once the connection is
+         * closed.
+         */
+        default void whenWritten(long bytes, Runnable action) {
+        }
     }
 
     /**

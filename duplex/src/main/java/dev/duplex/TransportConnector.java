@@ -141,6 +141,36 @@ final class TransportConnector implements ClientConnector {
         }
 
         @Override
+        public void pauseReading() {
+            WsChannel ch = channel;
+            if (ch != null) {
+                ch.pauseReading();
+            }
+        }
+
+        @Override
+        public void resumeReading() {
+            WsChannel ch = channel;
+            if (ch != null) {
+                ch.resumeReading();
+            }
+        }
+
+        @Override
+        public long written() {
+            WsChannel ch = channel;
+            return ch == null ? 0 : ch.writtenAmount();
+        }
+
+        @Override
+        public void whenWritten(long bytes, Runnable action) {
+            WsChannel ch = channel;
+            if (ch != null) {
+                ch.whenWritten(bytes, action);
+            }
+        }
+
+        @Override
         public String toString() {
             WsChannel ch = channel;
             return ch == null ? "not started" : ch.readyState() + " buffered=" + ch.bufferedAmount()

@@ -58,6 +58,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
 
     private static final int PAUSE_EVENTS = 1;
     private static final int PAUSE_WRITES = 2;
+    /** Paused by the layer above (WsChannel.pauseReading): a consumer reading at its own pace. */
+    private static final int PAUSE_CONSUMER = 4;
     /** Reads per readiness event before yielding to other channels. */
     private static final int MAX_READS = 4;
     /** Encrypted bytes prepared per flush step. */
@@ -85,6 +87,8 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     // by the first send from another thread, and the loop tasks by their first use.
     /** Application bytes accepted by send and not yet written (bufferedAmount); see BUFFERED. */
     private volatile long buffered;
+    /** What writtenAmount/whenWritten keep; made by their first call (most channels never ask). */
+    private volatile WriteWatch watch;
     /** Sends posted from other threads; null until the first. See {@link #commandQueue()}. */
     private volatile ConcurrentLinkedQueue<Command> commands;
     private volatile boolean commandsScheduled;
@@ -105,6 +109,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private static final VarHandle UNDELIVERED;
     private static final VarHandle DRAINING;
     private static final VarHandle HELD_FOR_DISPATCH;
+    private static final VarHandle WATCH;
 
     static {
         try {
@@ -115,6 +120,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             UNDELIVERED = l.findVarHandle(SocketConnection.class, "undelivered", int.class);
             DRAINING = l.findVarHandle(SocketConnection.class, "draining", boolean.class);
             HELD_FOR_DISPATCH = l.findVarHandle(SocketConnection.class, "heldForDispatch", boolean.class);
+            WATCH = l.findVarHandle(SocketConnection.class, "watch", WriteWatch.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -845,6 +851,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         if (!writeOut()) {
             return;
         }
+        runDrainAction();
         boolean pending = !queueEmpty() || (tls != null && tls.pendingNetBytes() > 0);
         if (pending) {
             setInterest(interestOps() | SelectionKey.OP_WRITE);
@@ -857,6 +864,20 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         if ((readPaused & PAUSE_WRITES) != 0 && queuedBytes() <= config.writeLowWater()) {
             resumeReading(PAUSE_WRITES);
+        }
+    }
+
+    /** Runs the whenWritten action once its level is reached (after a write, before any close). */
+    private void runDrainAction() {
+        WriteWatch w = watch;
+        Runnable a = w == null ? null : w.action;
+        if (a != null && w.written >= w.at && phase != Phase.CLOSED) {
+            w.action = null;
+            try {
+                a.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "write notification failed", e);
+            }
         }
     }
 
@@ -891,7 +912,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private void writeQueue() throws IOException {
         long before = queue.bytes();
         try {
-            release(queue.writeTo(channel, loop.bufferPool()));
+            wrote(queue.writeTo(channel, loop.bufferPool()));
         } finally {
             config.metrics().bytesSent(before - queue.bytes());
         }
@@ -904,7 +925,7 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
                 return;
             }
             long before = queuedBytes();
-            release(queue.wrapTo(tls, TLS_BATCH, loop.bufferPool()));
+            wrote(queue.wrapTo(tls, TLS_BATCH, loop.bufferPool()));
             if (queuedBytes() == before && tls.pendingNetBytes() == 0) {
                 return;
             }
@@ -931,6 +952,17 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             }
         } catch (IOException | RuntimeException ignored) {
             // best effort
+        }
+    }
+
+    /** Credit of bytes that left (not dropped): out of bufferedAmount, into writtenAmount. */
+    private void wrote(long credit) {
+        if (credit != 0) {
+            addBuffered(-credit);
+            WriteWatch w = watch;
+            if (w != null) {
+                w.written += credit; // only the loop writes it
+            }
         }
     }
 
@@ -1179,6 +1211,10 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             return;
         }
         phase = Phase.CLOSED;
+        WriteWatch w = watch;
+        if (w != null) {
+            w.action = null;
+        }
         for (Timer t : new Timer[] {handshakeTimer, closeTimer, keepAliveTimer}) {
             if (t != null) {
                 t.cancel();
@@ -1357,6 +1393,46 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     @Override
     public void abort(Throwable cause) {
         runOnLoop(() -> doAbort(cause));
+    }
+
+    @Override
+    public void pauseReading() {
+        runOnLoop(() -> pauseReading(PAUSE_CONSUMER));
+    }
+
+    @Override
+    public void resumeReading() {
+        // Bytes already waiting in the socket are reported by the next select (level-triggered).
+        runOnLoop(() -> resumeReading(PAUSE_CONSUMER));
+    }
+
+    @Override
+    public long writtenAmount() {
+        return watch().written;
+    }
+
+    @Override
+    public void whenWritten(long bytes, Runnable action) {
+        java.util.Objects.requireNonNull(action, "action");
+        WriteWatch w = watch();
+        runOnLoop(() -> {
+            w.at = bytes;
+            w.action = action;
+            runDrainAction();
+        });
+    }
+
+    /** Any thread: the write count, made by the first caller; counts the bytes written after that. */
+    private WriteWatch watch() {
+        WriteWatch w = watch;
+        if (w == null) {
+            WriteWatch fresh = new WriteWatch();
+            w = (WriteWatch) WATCH.compareAndExchange(this, null, fresh);
+            if (w == null) {
+                w = fresh;
+            }
+        }
+        return w;
     }
 
     private void runOnLoop(Runnable r) {
@@ -1552,6 +1628,13 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     @Override
     public String toString() {
         return "SocketConnection[" + role + " " + remote + " " + phase + "]";
+    }
+
+    /** WsChannel.writtenAmount and whenWritten: run {@code action} once {@code written} reaches {@code at}. */
+    private static final class WriteWatch {
+        volatile long written; // only the loop writes it
+        long at;               // loop-confined
+        Runnable action;       // loop-confined
     }
 
     /** A send posted from another thread. */
