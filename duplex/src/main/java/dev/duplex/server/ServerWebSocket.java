@@ -111,6 +111,7 @@ public final class ServerWebSocket {
 
     /** Starts the closing handshake with no status code (the peer sees 1005). */
     public void close() {
+        beforeClose();
         channel.close(null, "");
     }
 
@@ -127,7 +128,21 @@ public final class ServerWebSocket {
         if (r.getBytes(StandardCharsets.UTF_8).length > 123) {
             throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
         }
+        beforeClose();
         channel.close(c, r);
+    }
+
+    /** Runs what {@link #onclosing} set (a stream handler stops pausing reads, so the peer's close arrives). */
+    private void beforeClose() {
+        Runnable r = set().closing;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /** Runs {@code r} when this side starts the closing handshake, before the close frame is queued. */
+    void onclosing(Runnable r) {
+        handlers().closing = r;
     }
 
     /** Drops the connection without a closing handshake (the handlers see 1006). */
@@ -225,6 +240,7 @@ public final class ServerWebSocket {
         volatile Consumer<MessagePart> part;
         volatile Consumer<CloseEvent> close;
         volatile Consumer<Throwable> error;
+        volatile Runnable closing;
     }
 
     private static final Handlers NONE = new Handlers();

@@ -23,6 +23,24 @@ public interface WebSocketHandler {
         return EchoHandler.INSTANCE;
     }
 
+    /**
+     * A handler that runs {@code body} on a virtual thread of its own per connection, reading and
+     * writing with blocking calls (see {@link StreamHandler}). The read buffer pauses the socket at 16
+     * unread messages or 1 MiB; at most 256 KiB is handed to the network at a time and 16 MiB may wait.
+     */
+    static WebSocketHandler stream(StreamHandler body) {
+        return stream(body, 16, 1L << 20);
+    }
+
+    /** As {@link #stream(StreamHandler)}, pausing the socket at {@code messages} unread messages or {@code bytes}. */
+    static WebSocketHandler stream(StreamHandler body, int messages, long bytes) {
+        java.util.Objects.requireNonNull(body, "body");
+        if (messages < 1 || bytes < 1) {
+            throw new IllegalArgumentException("the read buffer needs at least one message and one byte");
+        }
+        return new StreamingHandler(body, messages, bytes, 256L << 10, 16L << 20);
+    }
+
     /** The opening handshake completed; the socket is OPEN and messages may be sent. */
     void onOpen(ServerWebSocket ws);
 
