@@ -157,6 +157,11 @@ public final class WebSocketStream {
         }
     }
 
+    /** For tests: payload bytes the transport holds, not yet written (the writer keeps it bounded). */
+    long transportQueued() {
+        return link.outstanding();
+    }
+
     @Override
     public String toString() {
         return "WebSocketStream[" + url() + ", " + phase.get() + (closed.isDone() ? ", closed" : "") + "]";
