@@ -157,6 +157,11 @@ public final class WebSocketStream {
         }
     }
 
+    /** For tests: whether the read buffer is full (the socket is paused). */
+    boolean readBufferFull() {
+        return readBuffer.paused();
+    }
+
     /** For tests: payload bytes the transport holds, not yet written (the writer keeps it bounded). */
     long transportQueued() {
         return link.outstanding();

@@ -62,6 +62,16 @@ class WebSocketStreamTest {
                     ws.onopen(() -> IntStream.range(0, 100).forEach(i -> ws.send("m" + i)));
                     ws.onclose(e -> serverCloses.add(e.code()));
                 })
+                .route("/flood", WebSocketHandler.stream((ws, reader, writer) -> {
+                    ByteBuffer b = ByteBuffer.allocate(64 << 10);
+                    try {
+                        while (true) {
+                            writer.write(b).get(); // until the client's close makes writes fail
+                        }
+                    } catch (ExecutionException closing) {
+                        // the connection is closing: done
+                    }
+                }))
                 .route("/stalled", WebSocketHandler.stream((ws, reader, writer) -> {
                     release.await();
                     while (reader.read() != null) {
@@ -298,6 +308,26 @@ class WebSocketStreamTest {
         Throwable writeAfter = failureOf(open.writer().write("late"));
         assertThat(writeAfter).isInstanceOf(DomException.class);
         assertThat(((DomException) writeAfter).name()).isEqualTo("InvalidStateError");
+    }
+
+    @Test
+    void closeCompletesWhileTheServerFloodsAPausedReader() throws Exception {
+        WebSocketStream ws = new WebSocketStream(url("/flood"));
+        WebSocketStreamReader reader = get(ws.opened()).reader();
+        assertThat(reader.read()).isInstanceOf(ByteBuffer.class);
+        // The read buffer fills and the socket pauses; the server's close echo must still get through.
+        awaitTrue("the read buffer to fill", () -> ws.readBufferFull());
+        ws.close(new WebSocketCloseInfo(1000, "enough"));
+        assertThat(get(ws.closed())).isEqualTo(new WebSocketCloseInfo(1000, "enough"));
+        int buffered = 0;
+        while (reader.read() != null) {
+            buffered++;
+        }
+        // The buffer's 16 plus what the read that filled it still held (the loop reads up to 1 MiB at
+        // a time: 16 more of these 64 KiB messages); what arrived after close() with the buffer full
+        // was dropped.
+        assertThat(buffered).as("what was buffered stays readable, and no more")
+                .isBetween(1, 2 * WebSocketStreamOptions.DEFAULT_READ_BUFFER_MESSAGES);
     }
 
     @Test

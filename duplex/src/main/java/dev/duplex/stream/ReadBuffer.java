@@ -177,6 +177,16 @@ public final class ReadBuffer implements WebSocketStreamReader {
         }
     }
 
+    /** Whether reading is paused now (the buffer filled up and has not been read down to half). */
+    public boolean paused() {
+        lock.lock();
+        try {
+            return paused;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Messages dropped because they arrived after the closing handshake started, with the buffer full. */
     public long dropped() {
         lock.lock();
