@@ -86,7 +86,9 @@ public final class WebSocketStream {
         this.url = WebSocketUrl.parse(Objects.requireNonNull(url, "url"), socket.baseUrl());
         this.protocols = Protocols.validate(socket.protocols());
         // Messages go into the read buffer on the event loop, so a full buffer pauses the very next read.
-        WebSocketOptions onLoop = socket.toBuilder().dispatchOnLoop(true).build();
+        // The transport's own send limit only backs up the writer's: it can hold everything queued.
+        WebSocketOptions onLoop = socket.toBuilder().dispatchOnLoop(true)
+                .maxBufferedAmount(options.maxQueuedBytes() + options.writeBufferBytes()).build();
         this.link = connector.prepare(new ClientConnector.Request(this.url, protocols, onLoop), new Feedback());
         this.readBuffer = new ReadBuffer(options.readBufferMessages(), options.readBufferBytes(), new ReadControl() {
             @Override

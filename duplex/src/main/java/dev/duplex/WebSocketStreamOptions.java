@@ -29,6 +29,8 @@ public final class WebSocketStreamOptions {
     public static final long DEFAULT_READ_BUFFER_BYTES = 1L << 20;
     /** Bytes handed to the network layer at a time, by default: 256 KiB; later writes wait. */
     public static final long DEFAULT_WRITE_BUFFER_BYTES = 256L << 10;
+    /** Bytes that may wait unsent in the stream, by default: 16 MiB (OkHttp's queue size). */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
 
     private static final WebSocketStreamOptions DEFAULTS = builder().build();
 
@@ -36,9 +38,11 @@ public final class WebSocketStreamOptions {
     private final int readBufferMessages;
     private final long readBufferBytes;
     private final long writeBufferBytes;
+    private final long maxQueuedBytes;
 
     private WebSocketStreamOptions(Builder b) {
         this.socketOptions = b.socket.build();
+        this.maxQueuedBytes = b.maxQueuedBytes;
         this.readBufferMessages = b.readBufferMessages;
         this.readBufferBytes = b.readBufferBytes;
         this.writeBufferBytes = b.writeBufferBytes;
@@ -77,12 +81,9 @@ public final class WebSocketStreamOptions {
         return writeBufferBytes;
     }
 
-    /**
-     * Payload bytes that may wait unsent in the stream; a write beyond fails its future. The same
-     * option as the classic client's {@link WebSocketOptions#maxBufferedAmount()} (16 MiB by default).
-     */
+    /** Payload bytes that may wait unsent in the stream (16 MiB by default); a write beyond fails its future. */
     public long maxQueuedBytes() {
-        return socketOptions.maxBufferedAmount();
+        return maxQueuedBytes;
     }
 
     /**
@@ -94,6 +95,7 @@ public final class WebSocketStreamOptions {
         private int readBufferMessages = DEFAULT_READ_BUFFER_MESSAGES;
         private long readBufferBytes = DEFAULT_READ_BUFFER_BYTES;
         private long writeBufferBytes = DEFAULT_WRITE_BUFFER_BYTES;
+        private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
 
         private Builder() {
         }
@@ -109,12 +111,15 @@ public final class WebSocketStreamOptions {
             return this;
         }
 
-        /** Starts from the classic client's options (all but {@code dispatchOnLoop}, which does not apply). */
+        /**
+         * Starts from the classic client's options: all but {@code dispatchOnLoop} and
+         * {@code maxBufferedAmount}, which the stream's buffers replace.
+         */
         public Builder socketOptions(WebSocketOptions options) {
             WebSocketOptions o = Objects.requireNonNull(options, "options");
             socket.protocols(o.protocols()).baseUrl(o.baseUrl()).connectTimeout(o.connectTimeout())
                     .perMessageDeflate(o.perMessageDeflate()).compressionLevel(o.compressionLevel())
-                    .limits(o.limits()).maxBufferedAmount(o.maxBufferedAmount());
+                    .limits(o.limits());
             o.headers().forEach((name, values) -> values.forEach(v -> socket.header(name, v)));
             if (o.pingInterval() != null) {
                 socket.keepAlive(o.pingInterval(), o.pongTimeout());
@@ -183,7 +188,10 @@ public final class WebSocketStreamOptions {
 
         /** See {@link WebSocketStreamOptions#maxQueuedBytes()}. */
         public Builder maxQueuedBytes(long bytes) {
-            socket.maxBufferedAmount(bytes);
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxQueuedBytes must be positive");
+            }
+            this.maxQueuedBytes = bytes;
             return this;
         }
 
