@@ -232,7 +232,7 @@ public final class WebSocketStream {
     private final class LinkSink implements WriteFlow.Sink {
         @Override
         public boolean sendText(String text) {
-            return link.sendText(text, 0);
+            return link.sendText(text, 0); // the size is the classic socket's bookkeeping; the transport counts its own
         }
 
         @Override

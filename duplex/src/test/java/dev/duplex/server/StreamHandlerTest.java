@@ -16,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.duplex.transport.Leaks;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +31,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StreamHandlerTest {
 
     private static final long TIMEOUT_S = 60;
+
+    @AfterEach
+    void nothingLeaks() {
+        Leaks.assertNone(); // every client and server socket of the run was released
+    }
 
     @ParameterizedTest(name = "virtualThreadHandlers={0}")
     @ValueSource(booleans = {false, true})
