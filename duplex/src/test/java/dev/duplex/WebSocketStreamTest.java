@@ -162,6 +162,49 @@ class WebSocketStreamTest {
     }
 
     @Test
+    void echoOverTlsWithDeflate() throws Exception {
+        try (TestServer tls = TestServer.tls()) {
+            WebSocketStream ws = new WebSocketStream(tls.url("/echo"), WebSocketStreamOptions.builder()
+                    .sslContext(TestTls.get().clientContext).build());
+            WebSocketOpenInfo open = get(ws.opened());
+            assertThat(open.extensions()).startsWith("permessage-deflate");
+            WebSocketStreamWriter writer = open.writer();
+            WebSocketStreamReader reader = open.reader();
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                writes.add(writer.write("tls " + i + " " + "x".repeat(i * 1000)));
+            }
+            for (int i = 0; i < 50; i++) {
+                assertThat(reader.read()).isEqualTo("tls " + i + " " + "x".repeat(i * 1000));
+            }
+            for (CompletableFuture<Void> w : writes) {
+                get(w); // completed as the TLS records were made: the transport's write count over TLS
+            }
+            ws.close();
+            assertThat(get(ws.closed()).closeCode()).isEqualTo(1005);
+        }
+    }
+
+    @Test
+    void optionsCarryTheClassicClientsSettings() {
+        WebSocketOptions classic = WebSocketOptions.builder().protocols("a", "b").header("X-Token", "t")
+                .connectTimeout(java.time.Duration.ofSeconds(3)).perMessageDeflate(false).build();
+        WebSocketStreamOptions o = WebSocketStreamOptions.builder().socketOptions(classic)
+                .readBuffer(4, 4096).writeBuffer(1024).maxQueuedBytes(8192).build();
+        assertThat(o.protocols()).containsExactly("a", "b");
+        assertThat(o.socketOptions().headers()).containsEntry("X-Token", List.of("t"));
+        assertThat(o.socketOptions().connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(o.socketOptions().perMessageDeflate()).isFalse();
+        assertThat(o.readBufferMessages()).isEqualTo(4);
+        assertThat(o.readBufferBytes()).isEqualTo(4096);
+        assertThat(o.writeBufferBytes()).isEqualTo(1024);
+        assertThat(o.maxQueuedBytes()).isEqualTo(8192);
+        assertThatThrownBy(() -> WebSocketStreamOptions.builder().readBuffer(0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WebSocketStreamOptions.builder().header("Upgrade", "x"))
+                .isInstanceOf(IllegalArgumentException.class); // the classic builder's own check
+    }
+
+    @Test
     void writeCopiesAndLeavesTheBufferPositionAlone() throws Exception {
         WebSocketStream ws = new WebSocketStream(testServer.url("/echo"));
         WebSocketOpenInfo open = get(ws.opened());
