@@ -159,6 +159,11 @@ public final class WebSocketStream {
         }
     }
 
+    /** For tests: payload bytes the transport has written to the socket since the connection opened. */
+    long transportWritten() {
+        return link.written();
+    }
+
     /** For tests: whether the read buffer is full (the socket is paused). */
     boolean readBufferFull() {
         return readBuffer.paused();

@@ -318,10 +318,18 @@ class WebSocketStreamTest {
                 }
             }));
         }
-        // The socket is full once the transport holds at least the write buffer it is given at a time.
-        awaitTrue("the client's socket to fill", () -> ws.transportQueued() >= WebSocketStreamOptions.DEFAULT_WRITE_BUFFER_BYTES);
-        assertThat(ws.transportQueued()).as("handed to the transport at a time")
-                .isLessThanOrEqualTo(WebSocketStreamOptions.DEFAULT_WRITE_BUFFER_BYTES + size);
+        // Until some writes have left and the transport holds its share again (the server's buffer and
+        // the sockets fill up): a future completes only once the transport has written its bytes, and
+        // the transport is never handed more than the write buffer and one message.
+        awaitTrue("writes to leave and the transport to back up", () -> {
+            int c = completed.size();
+            long written = ws.transportWritten(); // read after c: it only grows
+            assertThat((long) c * size).as("bytes of completed writes vs bytes written").isLessThanOrEqualTo(written);
+            long queued = ws.transportQueued();
+            assertThat(queued).as("handed to the transport at a time")
+                    .isLessThanOrEqualTo(WebSocketStreamOptions.DEFAULT_WRITE_BUFFER_BYTES + size);
+            return c >= 16 && queued >= WebSocketStreamOptions.DEFAULT_WRITE_BUFFER_BYTES;
+        });
         assertThat(futures.get(count - 1)).as("the last write, whose bytes cannot have left").isNotDone();
         int done = completed.size();
         assertThat((long) done * size).as("bytes reported written while the server reads nothing")
