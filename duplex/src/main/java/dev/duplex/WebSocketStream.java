@@ -110,17 +110,21 @@ public final class WebSocketStream {
         return url.serialise();
     }
 
-    /** Completes when the connection opens; fails with a {@link WebSocketError} if it never does. */
+    /**
+     * Completes when the connection opens; fails with a {@link WebSocketError} if it never does. Each call
+     * returns a new dependent future, so completing one by hand changes nothing for other callers.
+     */
     public CompletableFuture<WebSocketOpenInfo> opened() {
-        return opened;
+        return opened.copy();
     }
 
     /**
      * Completes with the server's close code and reason after a clean closing handshake; fails with a
-     * {@link WebSocketError} (close code 1006) when the connection was refused, failed or dropped.
+     * {@link WebSocketError} (close code 1006) when the connection was refused, failed or dropped. A new
+     * dependent future per call, as {@link #opened()}.
      */
     public CompletableFuture<WebSocketCloseInfo> closed() {
-        return closed;
+        return closed.copy();
     }
 
     /** Starts the closing handshake with an empty close frame ({@link #closed()} then reports 1005, ""). */
