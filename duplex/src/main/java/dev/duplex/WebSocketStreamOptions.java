@@ -91,7 +91,7 @@ public final class WebSocketStreamOptions {
      * (same names, same checks).
      */
     public static final class Builder {
-        private final WebSocketOptions.Builder socket = WebSocketOptions.builder();
+        private WebSocketOptions.Builder socket = WebSocketOptions.builder();
         private int readBufferMessages = DEFAULT_READ_BUFFER_MESSAGES;
         private long readBufferBytes = DEFAULT_READ_BUFFER_BYTES;
         private long writeBufferBytes = DEFAULT_WRITE_BUFFER_BYTES;
@@ -112,27 +112,12 @@ public final class WebSocketStreamOptions {
         }
 
         /**
-         * Starts from the classic client's options: all but {@code dispatchOnLoop} and
-         * {@code maxBufferedAmount}, which the stream's buffers replace.
+         * Takes the connection settings of the classic client's {@code options}, replacing those set so
+         * far ({@code dispatchOnLoop} and {@code maxBufferedAmount} do not apply: the stream's buffers
+         * replace them). The buffer sizes set here are kept.
          */
         public Builder socketOptions(WebSocketOptions options) {
-            WebSocketOptions o = Objects.requireNonNull(options, "options");
-            socket.protocols(o.protocols()).baseUrl(o.baseUrl()).connectTimeout(o.connectTimeout())
-                    .perMessageDeflate(o.perMessageDeflate()).compressionLevel(o.compressionLevel())
-                    .limits(o.limits());
-            o.headers().forEach((name, values) -> values.forEach(v -> socket.header(name, v)));
-            if (o.pingInterval() != null) {
-                socket.keepAlive(o.pingInterval(), o.pongTimeout());
-            }
-            if (o.proxy() != null) {
-                socket.proxy(o.proxy());
-            }
-            if (o.proxyAuthorization() != null) {
-                socket.proxyAuthorization(o.proxyAuthorization());
-            }
-            if (o.sslContext() != null) {
-                socket.sslContext(o.sslContext());
-            }
+            socket = Objects.requireNonNull(options, "options").toBuilder();
             return this;
         }
 
@@ -183,6 +168,12 @@ public final class WebSocketStreamOptions {
 
         public Builder limits(Limits limits) {
             socket.limits(limits);
+            return this;
+        }
+
+        /** Receives the connection's events and sizes, as the classic client's {@code metrics} does. */
+        public Builder metrics(dev.duplex.metrics.WebSocketMetrics metrics) {
+            socket.metrics(metrics);
             return this;
         }
 
