@@ -57,18 +57,6 @@ interface ClientConnector {
         default void resumeReading() {
         }
 
-        /** Payload bytes written to the network, counted from the first call (see {@link #whenWritten}). */
-        default long written() {
-            return 0;
-        }
-
-        /**
-         * Runs {@code action} once, on a transport thread (it must not block), when {@link #written()}
-         * reaches {@code bytes}; a later call replaces one not yet run. Never run once the connection is
-         * closed.
-         */
-        default void whenWritten(long bytes, Runnable action) {
-        }
     }
 
     /**
@@ -93,5 +81,12 @@ interface ClientConnector {
          * then reports 1006 whatever {@code code} says. {@code cause} explains a failure, or is null.
          */
         void closed(int code, String reason, boolean wasClean, boolean failed, Throwable cause);
+
+        /**
+         * {@code bytes} of payload were written to the network (never bytes dropped on close). Called on
+         * a transport thread right after the write, outside the order above: it must not block.
+         */
+        default void written(long bytes) {
+        }
     }
 }

@@ -157,17 +157,8 @@ final class TransportConnector implements ClientConnector {
         }
 
         @Override
-        public long written() {
-            WsChannel ch = channel;
-            return ch == null ? 0 : ch.writtenAmount();
-        }
-
-        @Override
-        public void whenWritten(long bytes, Runnable action) {
-            WsChannel ch = channel;
-            if (ch != null) {
-                ch.whenWritten(bytes, action);
-            }
+        public void onWritten(WsChannel ch, long bytes) {
+            events.written(bytes);
         }
 
         @Override

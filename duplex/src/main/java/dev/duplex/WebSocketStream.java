@@ -163,9 +163,9 @@ public final class WebSocketStream {
         }
     }
 
-    /** For tests: payload bytes the transport has written to the socket since the connection opened. */
+    /** For tests: payload bytes the transport reported written to the socket since the connection opened. */
     long transportWritten() {
-        return link.written();
+        return writer.writtenBytes();
     }
 
     /** For tests: whether the read buffer is full (the socket is paused). */
@@ -214,6 +214,11 @@ public final class WebSocketStream {
         }
 
         @Override
+        public void written(long bytes) {
+            writer.written(bytes);
+        }
+
+        @Override
         public void closing(int code, String reason) {
             // The server started the closing handshake; the transport echoes it.
         }
@@ -254,14 +259,5 @@ public final class WebSocketStream {
             return link.outstanding();
         }
 
-        @Override
-        public long written() {
-            return link.written();
-        }
-
-        @Override
-        public void whenWritten(long bytes, Runnable action) {
-            link.whenWritten(bytes, action);
-        }
     }
 }

@@ -145,6 +145,14 @@ public final class ServerWebSocket {
         handlers().closing = r;
     }
 
+    /**
+     * Tells {@code w} how many payload bytes of this socket's sends were written, on the event loop
+     * right after each write (a stream handler's write futures complete from it). Must not block.
+     */
+    void onwritten(java.util.function.LongConsumer w) {
+        handlers().written = w;
+    }
+
     /** Drops the connection without a closing handshake (the handlers see 1006). */
     public void terminate() {
         channel.abort(new java.io.IOException("terminated by the server"));
@@ -241,6 +249,7 @@ public final class ServerWebSocket {
         volatile Consumer<CloseEvent> close;
         volatile Consumer<Throwable> error;
         volatile Runnable closing;
+        volatile java.util.function.LongConsumer written;
     }
 
     private static final Handlers NONE = new Handlers();
@@ -318,6 +327,16 @@ public final class ServerWebSocket {
         @Override
         public void onOpen(WsChannel ch, OpenInfo info) {
             ((ServerWebSocket) ch.attachment()).opened();
+        }
+
+        @Override
+        public void onWritten(WsChannel ch, long bytes) {
+            if (ch.attachment() instanceof ServerWebSocket ws) {
+                java.util.function.LongConsumer w = ws.set().written;
+                if (w != null) {
+                    w.accept(bytes);
+                }
+            }
         }
 
         @Override

@@ -51,6 +51,7 @@ final class StreamingHandler implements WebSocketHandler {
             }
         });
         WriteFlow out = new WriteFlow(new ChannelSink(ch), writeBuffer, maxQueued, UnaryOperator.identity());
+        ws.onwritten(out::written); // before the first send
         out.open();
         Throwable[] failure = new Throwable[1]; // set by onerror, read by onclose: same thread, in order
         ws.onmessage(m -> in.offer(m.isText() ? m.text() : m.data()));
@@ -100,16 +101,6 @@ final class StreamingHandler implements WebSocketHandler {
         @Override
         public long buffered() {
             return ch.bufferedAmount();
-        }
-
-        @Override
-        public long written() {
-            return ch.writtenAmount();
-        }
-
-        @Override
-        public void whenWritten(long bytes, Runnable action) {
-            ch.whenWritten(bytes, action);
         }
     }
 }

@@ -9,16 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
  * A {@link WebSocketStreamWriter} over a connection's send methods. At most {@code highWater} bytes
  * are handed to the connection at a time (what it holds is its {@code bufferedAmount}); later writes
- * wait here, in order, up to {@code maxQueued} bytes. A write's future completes once the connection's
- * count of bytes written to the network ({@link Sink#written()}) has passed the write's end offset (the
- * payload bytes handed over up to and including it): writes leave in order, so that is exact, and the
- * count never includes bytes dropped on close. {@link Sink#whenWritten} wakes us up for that, on the
- * event loop, without polling.
+ * wait here, in order, up to {@code maxQueued} bytes. A write's future completes once the bytes the
+ * connection reports written ({@link #written(long)}, from the transport's {@code onWritten}) have
+ * passed the write's end offset (the payload bytes handed over up to and including it): writes leave
+ * in order, so that is exact, and the transport never reports bytes it dropped on close.
  *
  * <p>Thread-safe. Futures complete on the writing thread or on a virtual thread, never on the loop.
  */
@@ -34,12 +34,6 @@ public final class WriteFlow implements WebSocketStreamWriter {
 
         /** Payload bytes queued and not yet written to the socket. */
         long buffered();
-
-        /** Payload bytes written so far, counted from the first call ({@code WsChannel.writtenAmount}). */
-        long written();
-
-        /** Runs {@code action} once, on the loop, when {@link #written()} reaches {@code bytes}. */
-        void whenWritten(long bytes, Runnable action);
     }
 
     private final Sink sink;
@@ -52,7 +46,10 @@ public final class WriteFlow implements WebSocketStreamWriter {
     private final ArrayDeque<Sent> sent = new ArrayDeque<>();       // guarded by this
     private long waitingBytes;                                      // guarded by this
     private long handed;                                            // guarded by this
-    private long base;                                              // guarded by this: written() at open
+    /** Payload bytes the connection reported written since this writer was made. */
+    private final AtomicLong written = new AtomicLong();
+    /** Written count at which {@link #settle} has something to do: a write is out or there is room. */
+    private volatile long wakeAt = Long.MAX_VALUE;
     private boolean open;          // guarded by this: the connection takes sends
     private boolean shut;          // guarded by this: close() was called or the connection ended
     private boolean ended;         // guarded by this
@@ -91,7 +88,6 @@ public final class WriteFlow implements WebSocketStreamWriter {
     /** The connection opened: sends may go. */
     public void open() {
         synchronized (this) {
-            base = sink.written(); // starts the count before the first send
             open = true;
             handOver(false);
         }
@@ -146,12 +142,25 @@ public final class WriteFlow implements WebSocketStreamWriter {
         watch();
     }
 
-    /** Asks to be told when the oldest sent write is out, or when there is room for a waiting one. */
+    /**
+     * The connection wrote {@code bytes} more of this writer's payload. On the event loop, right after the
+     * write: only counts, and wakes {@link #settle} on a virtual thread when there is something to do.
+     */
+    public void written(long bytes) {
+        if (written.addAndGet(bytes) >= wakeAt) {
+            wakeAt = Long.MAX_VALUE;
+            runner.signal();
+        }
+    }
+
+    /** Payload bytes the connection has reported written (for tests and diagnostics). */
+    public long writtenBytes() {
+        return written.get();
+    }
+
+    /** Sets when to be woken: the oldest sent write is out, or there is room for a waiting one. */
     private void watch() {
         // Caller holds this.
-        if (sent.isEmpty() && waiting.isEmpty()) {
-            return;
-        }
         long target = Long.MAX_VALUE;
         if (!sent.isEmpty()) {
             target = sent.peekFirst().end;
@@ -159,7 +168,11 @@ public final class WriteFlow implements WebSocketStreamWriter {
         if (!waiting.isEmpty()) {
             target = Math.min(target, handed - highWater + 1); // the backlog under the high-water mark
         }
-        sink.whenWritten(base + target, runner::signal);
+        wakeAt = target;
+        if (written.get() >= target) { // reached before wakeAt was set: do not miss it
+            wakeAt = Long.MAX_VALUE;
+            runner.signal();
+        }
     }
 
     /** Completes the writes that are out, hands over more, and fails the rest once ended. */
@@ -168,7 +181,7 @@ public final class WriteFlow implements WebSocketStreamWriter {
         List<CompletableFuture<Void>> failed = new ArrayList<>();
         RuntimeException error;
         synchronized (this) {
-            long w = open ? sink.written() - base : 0;
+            long w = written.get();
             while (!sent.isEmpty() && sent.peekFirst().end <= w) {
                 done.add(sent.poll().future);
             }

@@ -87,8 +87,6 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     // by the first send from another thread, and the loop tasks by their first use.
     /** Application bytes accepted by send and not yet written (bufferedAmount); see BUFFERED. */
     private volatile long buffered;
-    /** What writtenAmount/whenWritten keep; made by their first call (most channels never ask). */
-    private volatile WriteWatch watch;
     /** Sends posted from other threads; null until the first. See {@link #commandQueue()}. */
     private volatile ConcurrentLinkedQueue<Command> commands;
     private volatile boolean commandsScheduled;
@@ -109,7 +107,6 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     private static final VarHandle UNDELIVERED;
     private static final VarHandle DRAINING;
     private static final VarHandle HELD_FOR_DISPATCH;
-    private static final VarHandle WATCH;
 
     static {
         try {
@@ -120,7 +117,6 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             UNDELIVERED = l.findVarHandle(SocketConnection.class, "undelivered", int.class);
             DRAINING = l.findVarHandle(SocketConnection.class, "draining", boolean.class);
             HELD_FOR_DISPATCH = l.findVarHandle(SocketConnection.class, "heldForDispatch", boolean.class);
-            WATCH = l.findVarHandle(SocketConnection.class, "watch", WriteWatch.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -851,7 +847,6 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         if (!writeOut()) {
             return;
         }
-        runDrainAction();
         boolean pending = !queueEmpty() || (tls != null && tls.pendingNetBytes() > 0);
         if (pending) {
             setInterest(interestOps() | SelectionKey.OP_WRITE);
@@ -864,20 +859,6 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
         if ((readPaused & PAUSE_WRITES) != 0 && queuedBytes() <= config.writeLowWater()) {
             resumeReading(PAUSE_WRITES);
-        }
-    }
-
-    /** Runs the whenWritten action once its level is reached (after a write, before any close). */
-    private void runDrainAction() {
-        WriteWatch w = watch;
-        Runnable a = w == null ? null : w.action;
-        if (a != null && w.written >= w.at && phase != Phase.CLOSED) {
-            w.action = null;
-            try {
-                a.run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "write notification failed", e);
-            }
         }
     }
 
@@ -955,13 +936,17 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
         }
     }
 
-    /** Credit of bytes that left (not dropped): out of bufferedAmount, into writtenAmount. */
+    /** Credit of bytes that left (not dropped): out of bufferedAmount, and told to the listener. */
     private void wrote(long credit) {
         if (credit != 0) {
             addBuffered(-credit);
-            WriteWatch w = watch;
-            if (w != null) {
-                w.written += credit; // only the loop writes it
+            ChannelListener l = listener;
+            if (l != null) {
+                try {
+                    l.onWritten(this, credit);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "write notification failed", e);
+                }
             }
         }
     }
@@ -1211,10 +1196,6 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
             return;
         }
         phase = Phase.CLOSED;
-        WriteWatch w = watch;
-        if (w != null) {
-            w.action = null;
-        }
         for (Timer t : new Timer[] {handshakeTimer, closeTimer, keepAliveTimer}) {
             if (t != null) {
                 t.cancel();
@@ -1404,35 +1385,6 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     public void resumeReading() {
         // Bytes already waiting in the socket are reported by the next select (level-triggered).
         runOnLoop(() -> resumeReading(PAUSE_CONSUMER));
-    }
-
-    @Override
-    public long writtenAmount() {
-        return watch().written;
-    }
-
-    @Override
-    public void whenWritten(long bytes, Runnable action) {
-        java.util.Objects.requireNonNull(action, "action");
-        WriteWatch w = watch();
-        runOnLoop(() -> {
-            w.at = bytes;
-            w.action = action;
-            runDrainAction();
-        });
-    }
-
-    /** Any thread: the write count, made by the first caller; counts the bytes written after that. */
-    private WriteWatch watch() {
-        WriteWatch w = watch;
-        if (w == null) {
-            WriteWatch fresh = new WriteWatch();
-            w = (WriteWatch) WATCH.compareAndExchange(this, null, fresh);
-            if (w == null) {
-                w = fresh;
-            }
-        }
-        return w;
     }
 
     private void runOnLoop(Runnable r) {
@@ -1628,13 +1580,6 @@ final class SocketConnection implements WsChannel, ServerExchange, EventLoop.Han
     @Override
     public String toString() {
         return "SocketConnection[" + role + " " + remote + " " + phase + "]";
-    }
-
-    /** WsChannel.writtenAmount and whenWritten: run {@code action} once {@code written} reaches {@code at}. */
-    private static final class WriteWatch {
-        volatile long written; // only the loop writes it
-        long at;               // loop-confined
-        Runnable action;       // loop-confined
     }
 
     /** A send posted from another thread. */

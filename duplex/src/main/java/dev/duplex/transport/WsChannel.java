@@ -62,26 +62,6 @@ public interface WsChannel {
         throw new UnsupportedOperationException("pausing is not supported by " + getClass());
     }
 
-    /**
-     * Payload bytes of this channel's sends written to the network so far (with TLS: encrypted into
-     * the record layer's output, which is written next); never bytes dropped on close. Counted from
-     * the first call of this method or {@link #whenWritten} (a channel nobody asks keeps no count):
-     * call it before the sends it should see. Tells a layer above how far its sends have gone.
-     */
-    default long writtenAmount() {
-        throw new UnsupportedOperationException("write notifications are not supported by " + getClass());
-    }
-
-    /**
-     * Runs {@code action} once, on the event loop, as soon as {@link #writtenAmount()} reaches
-     * {@code bytes} — at once if it has. One action per channel: a later call replaces one not yet run.
-     * Never run once the connection is closed. The action must not block. Lets a layer above complete
-     * its writes as their bytes leave, without polling.
-     */
-    default void whenWritten(long bytes, Runnable action) {
-        throw new UnsupportedOperationException("write notifications are not supported by " + getClass());
-    }
-
     /** Sends a ping (at most 125 bytes, RFC 6455 5.5). */
     /**
      * From the next message on, delivers data as {@link dev.duplex.protocol.ProtocolEvent.MessagePart}s

@@ -21,13 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class WriteFlowTest {
 
-    /** A sink that takes every send and writes only when told to. */
+    /** A sink that takes every send and writes only when told to (then tells the flow, as the loop does). */
     static final class ManualSink implements WriteFlow.Sink {
         final List<Object> sent = new ArrayList<>();
         long handed;
-        volatile long written;
-        long notifyAt = -1;
-        Runnable action;
+        long written;
+        WriteFlow flow;
         boolean refuse;
 
         @Override
@@ -54,30 +53,12 @@ class WriteFlowTest {
             return handed - written;
         }
 
-        @Override
-        public long written() {
-            return written;
-        }
-
-        @Override
-        public synchronized void whenWritten(long bytes, Runnable a) {
-            notifyAt = bytes;
-            action = a;
-            fire();
-        }
-
         /** The network takes {@code bytes} more. */
-        synchronized void write(long bytes) {
-            written += bytes;
-            fire();
-        }
-
-        private void fire() {
-            if (action != null && written >= notifyAt) {
-                Runnable a = action;
-                action = null;
-                a.run();
+        void write(long bytes) {
+            synchronized (this) {
+                written += bytes;
             }
+            flow.written(bytes);
         }
 
         synchronized int sentCount() {
@@ -87,6 +68,10 @@ class WriteFlowTest {
 
     private final ManualSink sink = new ManualSink();
     private final WriteFlow flow = new WriteFlow(sink, 100, 1000, UnaryOperator.identity());
+
+    {
+        sink.flow = flow;
+    }
 
     private static void await(CompletableFuture<Void> f) throws Exception {
         f.get(30, TimeUnit.SECONDS);
