@@ -74,6 +74,7 @@ public final class ReconnectingWebSocket {
     private boolean waiting;            // between a close and the next attempt
     private boolean appClosed;          // close() was called: never retry
     private boolean openDispatched;     // the current connection's open listeners have run
+    private boolean ended;              // the last close listeners have run
     private int attempts;               // consecutive attempts since the last connection that stayed up
     private long openedAt;              // System.nanoTime() of the current connection's open, or 0
     private CloseEvent lastClose;
@@ -252,9 +253,10 @@ public final class ReconnectingWebSocket {
     }
 
     /**
-     * Ends the socket: no retry after this. An open or connecting connection is closed and its
-     * {@code close} event is the last; while waiting for the next attempt, the socket is CLOSED at once and
-     * fires nothing more (the previous connection's {@code close} was the last event).
+     * Ends the socket: no retry after this. An open connection is closed with the code given; a connection
+     * being made is failed, as {@link WebSocket#close()} does while CONNECTING (error, then close with
+     * 1006); while waiting for the next attempt the socket does the same at once: it is CLOSED, and
+     * {@code error} and {@code close} (1006) follow.
      */
     private void closeFinally(int code, String reason) {
         WebSocket ws;
@@ -265,8 +267,10 @@ public final class ReconnectingWebSocket {
             appClosed = true;
             pending.clear();
             if (waiting) {
+                waiting = false;
                 state = ReadyState.CLOSED;
-                lock.notifyAll();
+                WebSocket last = current;
+                Thread.ofVirtual().name("duplex-reconnect-end").start(() -> endWhileWaiting(last));
                 return;
             }
             if (state == ReadyState.OPEN) {
@@ -307,14 +311,14 @@ public final class ReconnectingWebSocket {
     private ReadyState awaitState(Duration timeout, boolean orOpen) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
-            while (state != ReadyState.CLOSED && !(orOpen && state == ReadyState.OPEN && openDispatched)) {
+            while (!ended && !(orOpen && state == ReadyState.OPEN && openDispatched)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
                 TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
-            return state;
+            return ended ? ReadyState.CLOSED : state;
         }
     }
 
@@ -379,22 +383,55 @@ public final class ReconnectingWebSocket {
                 attempt = ++attempts;
                 delay = backoff.delay(attempt);
                 state = ReadyState.CONNECTING;
-                waiting = true;
             } else {
                 state = ReadyState.CLOSED;
                 pending.clear();
             }
         }
+        fire(ws, e);
+        if (delay == null) {
+            finish();
+            return;
+        }
+        fire(ws, new ReconnectEvent(attempt, delay, e.code()));
+        boolean closedMeanwhile;
+        synchronized (lock) {
+            closedMeanwhile = appClosed; // close() during the events above: end here, on this thread
+            waiting = !closedMeanwhile;
+        }
+        if (closedMeanwhile) {
+            endWhileWaiting(ws);
+        } else {
+            CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(this::retry);
+        }
+    }
+
+    /** close() between two attempts: the socket fails as a WebSocket closed while CONNECTING does. */
+    private void endWhileWaiting(WebSocket last) {
+        end(last, new java.io.IOException("close() was called while waiting to reconnect"));
+    }
+
+    /** Ends the socket with error, then close 1006, caused by {@code cause}; after every earlier event. */
+    private void end(WebSocket last, Exception cause) {
+        CloseEvent close = new CloseEvent("close", false, 1006, "", cause);
+        synchronized (lock) {
+            state = ReadyState.CLOSED;
+            pending.clear();
+            lastClose = close;
+        }
         try {
-            fire(ws, e);
-            if (delay != null) {
-                fire(ws, new ReconnectEvent(attempt, delay, e.code()));
-                CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(this::retry);
-            }
+            fire(last, new ErrorEvent(cause));
+            fire(last, close);
         } finally {
-            synchronized (lock) {
-                lock.notifyAll();
-            }
+            finish();
+        }
+    }
+
+    /** The last close listeners have run. */
+    private void finish() {
+        synchronized (lock) {
+            ended = true;
+            lock.notifyAll();
         }
     }
 
@@ -409,16 +446,8 @@ public final class ReconnectingWebSocket {
             } catch (RuntimeException badUrl) {
                 // The hook made an invalid URL: end here, as a connection that could not be made.
                 state = ReadyState.CLOSED;
-                pending.clear();
-                lastClose = new CloseEvent("close", false, 1006, "", badUrl);
                 WebSocket last = current;
-                CompletableFuture.runAsync(() -> {
-                    fire(last, new ErrorEvent(badUrl));
-                    fire(last, lastClose);
-                    synchronized (lock) {
-                        lock.notifyAll();
-                    }
-                });
+                Thread.ofVirtual().name("duplex-reconnect-end").start(() -> end(last, badUrl));
             }
         }
     }

@@ -198,7 +198,12 @@ class ReconnectingWebSocketTest {
         assertThat(ws.readyState()).isEqualTo(ReadyState.CLOSED);
         assertThat(ws.queuedMessages()).isZero();
         assertThat(ws.send("refused")).isFalse();
+        // As a WebSocket closed while CONNECTING: error, then close 1006, readyState already CLOSED.
+        r.next("error");
+        assertThat(r.nextClose().code()).isEqualTo(1006);
+        assertThat(r.lastState).isEqualTo(ReadyState.CLOSED);
         assertThat(ws.awaitClosed(TIMEOUT).code()).isEqualTo(1006);
+        r.assertExhausted();
     }
 
     @Test
