@@ -28,7 +28,8 @@ final class Soak {
 
     /** One app's outcome. */
     record AppResult(String app, int clients, int stayedUp, long sent, long received, long lost, long messages,
-            long unexpectedCloses, long drops, long reconnects, long failedConnects, long othersDelivered,
+            long unexpectedCloses, long drops, long reconnects, long failedConnects, String lastFailure,
+            long othersDelivered,
             ServerStats.Snapshot start, ServerStats.Snapshot end, boolean backToBaseline, List<Long> p99Micros) {
     }
 
@@ -120,7 +121,7 @@ final class Soak {
             long begin = System.nanoTime();
             long durationNanos = o.duration().toNanos();
             SoakStats stats = new SoakStats(begin, durationNanos);
-            List<SoakClient> clients = clients(server, o, stats, o.clients(), o.droppers(), o.rate());
+            List<SoakClient> clients = clients(server, o, stats, "soak", o.clients(), o.droppers(), o.rate());
             connectAll(clients);
             long end = System.nanoTime() + durationNanos;
             clients.forEach(c -> c.start(end));
@@ -144,14 +145,14 @@ final class Soak {
             }
             return new AppResult(server.app, clients.size(), steady.size(), sent, received, sent - received, allSent,
                     stats.unexpectedCloses.sum(), stats.drops.sum(), stats.reconnects.sum(),
-                    stats.failedConnects.sum(), stats.othersDelivered.sum(), start, last[0], back, p99);
+                    stats.failedConnects.sum(), stats.lastFailure, stats.othersDelivered.sum(), start, last[0], back, p99);
         }
     }
 
     /** A few clients for a few seconds first, so the baseline includes what the first connections initialise. */
     private static void warmUp(SoakServer server, SoakOptions o) throws Exception {
         SoakStats ignored = new SoakStats(System.nanoTime(), TimeUnit.SECONDS.toNanos(10));
-        List<SoakClient> warm = clients(server, o, ignored, Math.min(20, o.clients()), 0, 20);
+        List<SoakClient> warm = clients(server, o, ignored, "warm", Math.min(20, o.clients()), 0, 20);
         connectAll(warm);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         warm.forEach(c -> c.start(end));
@@ -162,16 +163,21 @@ final class Soak {
         warm.forEach(SoakClient::close);
     }
 
-    private static List<SoakClient> clients(SoakServer server, SoakOptions o, SoakStats stats, int n, int droppers,
-            double rate) {
+    /**
+     * {@code n} clients; those of one {@code kind} have their own ids and chat rooms, so no client ever takes
+     * another's message (say, from a room's history) for its own.
+     */
+    private static List<SoakClient> clients(SoakServer server, SoakOptions o, SoakStats stats, String kind, int n,
+            int droppers, double rate) {
+        int firstId = kind.equals("soak") ? 0 : 10_000_000;
         List<SoakClient> clients = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             // Droppers spread evenly over the clients, and so over the chat rooms.
             boolean dropper = droppers > 0 && i % Math.max(1, n / droppers) == 0 && i / Math.max(1, n / droppers) < droppers;
             String path = server.app.equals("chat")
-                    ? "/chat/soak-" + (i / o.roomSize()) + "?name=c" + i
+                    ? "/chat/" + kind + "-" + (i / o.roomSize()) + "?name=c" + (firstId + i)
                     : "/echo";
-            clients.add(new SoakClient(i, dropper, server.address, path, stats, rate, o.dropEvery().toNanos()));
+            clients.add(new SoakClient(firstId + i, dropper, server.address, path, stats, rate, o.dropEvery().toNanos()));
         }
         return clients;
     }
@@ -216,8 +222,9 @@ final class Soak {
         String app = "[" + a.app() + "]";
         out.printf("%s stayed up: %d of %d connections, sent %d, received %d, lost %d; unexpected closes %d%n",
                 app, a.stayedUp(), a.clients(), a.sent(), a.received(), a.lost(), a.unexpectedCloses());
-        out.printf("%s droppers: %d drops, %d reconnects, %d failed connects; %d messages sent in all%n",
-                app, a.drops(), a.reconnects(), a.failedConnects(), a.messages());
+        out.printf("%s droppers: %d drops, %d reconnects, %d failed connects%s; %d messages sent in all%n",
+                app, a.drops(), a.reconnects(), a.failedConnects(),
+                a.lastFailure() == null ? "" : " (last: " + a.lastFailure() + ")", a.messages());
         if (a.othersDelivered() > 0) {
             out.printf("%s chat: %d messages of other members delivered%n", app, a.othersDelivered());
         }

@@ -65,7 +65,7 @@ final class SoakClient {
                 open();
                 return;
             } catch (IOException e) {
-                stats.failedConnects.increment();
+                failed(e);
                 last = e;
                 pause(TimeUnit.MILLISECONDS.toNanos(100L << attempt));
             }
@@ -175,22 +175,29 @@ final class SoakClient {
                 stats.reconnects.increment();
                 return;
             } catch (IOException e) {
-                stats.failedConnects.increment();
+                failed(e);
             }
         }
     }
 
+    private void failed(IOException e) {
+        stats.failedConnects.increment();
+        stats.lastFailure = e.getMessage();
+    }
+
     private void open() throws IOException {
-        SocketChannel ch = ClientHandshake.open(address, path);
+        ByteBuffer[] rest = new ByteBuffer[1];
+        SocketChannel ch = ClientHandshake.open(address, path, rest);
         int n;
         synchronized (writeLock) {
             n = ++connection;
             channel = ch;
         }
-        Thread.ofVirtual().name("soak-reader-" + id).start(() -> read(ch, n));
+        Thread.ofVirtual().name("soak-reader-" + id).start(() -> read(ch, n, rest[0]));
     }
 
-    private void read(SocketChannel ch, int n) {
+    /** Reads frames until the connection ends, starting with what the handshake read past the 101. */
+    private void read(SocketChannel ch, int n, ByteBuffer first) {
         FrameReader frames = new FrameReader();
         ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
         ByteArrayOutputStream message = new ByteArrayOutputStream();
@@ -221,6 +228,7 @@ final class SoakClient {
             }
         };
         try {
+            frames.read(first, sink);
             while (true) {
                 if (ch.read(buf) < 0) {
                     throw new IOException("the server closed the TCP connection");

@@ -19,12 +19,7 @@ public final class SoakMain {
 
     public static void main(String[] args) throws Exception {
         SoakOptions o = SoakOptions.parse(args);
-        Path logs = Path.of("duplex-bench", "target", "soak-logs");
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals("--logs")) {
-                logs = Path.of(args[i + 1]);
-            }
-        }
+        Path logs = Path.of(SoakOptions.opt(args, "--logs", "duplex-bench/target/soak-logs"));
         Soak.Result r = Soak.run(o, logs, System.out);
         System.exit(r.passed() ? 0 : 1);
     }

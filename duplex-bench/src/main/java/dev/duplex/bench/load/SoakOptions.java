@@ -41,12 +41,14 @@ record SoakOptions(Duration duration, int clients, double rate, double dropShare
         return (int) Math.round(clients * dropShare);
     }
 
-    private static String opt(String[] args, String name, String fallback) {
+    /** The value after the last {@code name} (a later option overrides an earlier one), or the fallback. */
+    static String opt(String[] args, String name, String fallback) {
+        String value = fallback;
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals(name)) {
-                return args[i + 1];
+                value = args[i + 1];
             }
         }
-        return fallback;
+        return value;
     }
 }

@@ -43,8 +43,11 @@ final class SoakServer implements AutoCloseable {
             Matcher m = LISTENING.matcher(line);
             if (m.find()) {
                 Thread.ofVirtual().start(() -> {
-                    out.lines().forEach(file::println); // until the process ends
-                    file.close();
+                    try (file) {
+                        out.lines().forEach(file::println); // until the process ends
+                    } catch (java.io.UncheckedIOException closed) {
+                        // the process is gone
+                    }
                 });
                 return new SoakServer(app, p, new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2))));
             }

@@ -17,6 +17,8 @@ final class SoakStats {
     final LongAdder drops = new LongAdder();
     final LongAdder reconnects = new LongAdder();
     final LongAdder failedConnects = new LongAdder();
+    /** Why the last failed connect failed, or null. */
+    volatile String lastFailure;
     /** Connections of clients meant to stay up that ended anyway (a close frame, EOF, an error). */
     final LongAdder unexpectedCloses = new LongAdder();
     /** Other members' chat messages delivered to a client. */
