@@ -13,6 +13,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.management.remote.JMXConnector;
@@ -29,7 +30,7 @@ final class ServerStats implements AutoCloseable {
      * Heap left by a full GC, direct buffers, open descriptors, and platform threads other than the ones
      * this very JMX connection adds to the server (RMI, JMX).
      */
-    record Snapshot(long heap, long direct, long directBuffers, long fds, int threads) {
+    record Snapshot(long heap, long direct, long directBuffers, long fds, int threads, List<String> threadNames) {
         String describe() {
             return String.format("heap %.1f MiB, direct %.1f MiB (%d buffers), %d fds, %d threads",
                     heap / 1048576.0, direct / 1048576.0, directBuffers, fds, threads);
@@ -86,13 +87,13 @@ final class ServerStats implements AutoCloseable {
         try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             fds = s.count();
         }
-        int count = 0;
+        List<String> names = new ArrayList<>();
         for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (t != null && !t.getThreadName().startsWith("RMI ") && !t.getThreadName().startsWith("JMX ")) {
-                count++;
+                names.add(t.getThreadName());
             }
         }
-        return new Snapshot(heap, direct.getMemoryUsed(), direct.getCount(), fds, count);
+        return new Snapshot(heap, direct.getMemoryUsed(), direct.getCount(), fds, names.size(), List.copyOf(names));
     }
 
     @Override

@@ -23,8 +23,14 @@ final class Soak {
     static final long HEAP_SLACK = 16L << 20;
     /** Direct memory may end this much above the start (a loop's pooled buffers). */
     static final long DIRECT_SLACK = 1L << 20;
+    /** How long to wait for what is still on the way, and for the server to settle after the clients left. */
     private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long POLL_MILLIS = 200;
+    /**
+     * How long the server may take to get back to its baseline: idle pool threads (the virtual-thread
+     * scheduler's carriers, the common pool) end after their keep-alive of 30-60 s.
+     */
+    private static final long BASELINE_NANOS = TimeUnit.SECONDS.toNanos(90);
+    private static final long POLL_MILLIS = 1000;
 
     /** One app's outcome. */
     record AppResult(String app, int clients, int stayedUp, long sent, long received, long lost, long messages,
@@ -131,10 +137,10 @@ final class Soak {
                 c.stop();
             }
             List<SoakClient> steady = clients.stream().filter(c -> !c.dropper && !c.broken.get()).toList();
-            awaitOrTimeout(() -> steady.stream().allMatch(SoakClient::settled)); // what is still on the way
+            awaitOrTimeout(() -> steady.stream().allMatch(SoakClient::settled), SETTLE_NANOS); // still on the way
             clients.forEach(SoakClient::close);
             ServerStats.Snapshot[] last = {null};
-            boolean back = awaitOrTimeout(() -> backToBaseline(start, last[0] = probe.snapshot()));
+            boolean back = awaitOrTimeout(() -> backToBaseline(start, last[0] = probe.snapshot()), BASELINE_NANOS);
 
             long sent = steady.stream().mapToLong(c -> c.sent.get()).sum();
             long received = steady.stream().mapToLong(c -> Math.min(c.received.get(), c.sent.get())).sum();
@@ -159,7 +165,7 @@ final class Soak {
         for (SoakClient c : warm) {
             c.stop();
         }
-        awaitOrTimeout(() -> warm.stream().allMatch(SoakClient::settled));
+        awaitOrTimeout(() -> warm.stream().allMatch(SoakClient::settled), SETTLE_NANOS);
         warm.forEach(SoakClient::close);
     }
 
@@ -231,6 +237,11 @@ final class Soak {
         out.printf("%s server at start: %s%n", app, a.start().describe());
         out.printf("%s server at end:   %s -> %s%n", app, a.end().describe(),
                 a.backToBaseline() ? "back to baseline" : "NOT back to baseline");
+        if (a.end().threads() > a.start().threads()) {
+            List<String> extra = new ArrayList<>(a.end().threadNames());
+            a.start().threadNames().forEach(extra::remove);
+            out.printf("%s threads at the end that were not there at the start: %s%n", app, extra);
+        }
         for (int i = 0; i < a.p99Micros().size(); i++) {
             out.printf("%s p99 minute %d: %s%n", app, i + 1, millis(a.p99Micros().get(i)));
         }
@@ -240,9 +251,9 @@ final class Soak {
         return String.format("%.2f ms", micros / 1000.0);
     }
 
-    /** Polls {@code condition} until it holds or {@link #SETTLE_NANOS} pass; whether it held. */
-    private static boolean awaitOrTimeout(Check condition) throws Exception {
-        long deadline = System.nanoTime() + SETTLE_NANOS;
+    /** Polls {@code condition} until it holds or {@code nanos} pass; whether it held. */
+    private static boolean awaitOrTimeout(Check condition, long nanos) throws Exception {
+        long deadline = System.nanoTime() + nanos;
         while (true) {
             if (condition.holds()) {
                 return true;

@@ -47,16 +47,16 @@ class SoakTest {
 
     @Test
     void baselineMeansNoMoreDescriptorsOrThreadsAndLittleMoreMemory() {
-        ServerStats.Snapshot start = new ServerStats.Snapshot(10 << 20, 1 << 19, 2, 16, 9);
+        ServerStats.Snapshot start = new ServerStats.Snapshot(10 << 20, 1 << 19, 2, 16, 9, List.of());
         assertThat(Soak.backToBaseline(start, start)).isTrue();
-        assertThat(Soak.backToBaseline(start, new ServerStats.Snapshot(20 << 20, 1 << 19, 2, 16, 9))).isTrue();
-        assertThat(Soak.backToBaseline(start, new ServerStats.Snapshot(40 << 20, 1 << 19, 2, 16, 9)))
+        assertThat(Soak.backToBaseline(start, new ServerStats.Snapshot(20 << 20, 1 << 19, 2, 16, 9, List.of()))).isTrue();
+        assertThat(Soak.backToBaseline(start, new ServerStats.Snapshot(40 << 20, 1 << 19, 2, 16, 9, List.of())))
                 .as("heap 30 MiB up").isFalse();
-        assertThat(Soak.backToBaseline(start, new ServerStats.Snapshot(10 << 20, 4 << 20, 9, 16, 9)))
+        assertThat(Soak.backToBaseline(start, new ServerStats.Snapshot(10 << 20, 4 << 20, 9, 16, 9, List.of())))
                 .as("direct 3.5 MiB up").isFalse();
-        assertThat(Soak.backToBaseline(start, new ServerStats.Snapshot(10 << 20, 1 << 19, 2, 17, 9)))
+        assertThat(Soak.backToBaseline(start, new ServerStats.Snapshot(10 << 20, 1 << 19, 2, 17, 9, List.of())))
                 .as("one more descriptor").isFalse();
-        assertThat(Soak.backToBaseline(start, new ServerStats.Snapshot(10 << 20, 1 << 19, 2, 16, 10)))
+        assertThat(Soak.backToBaseline(start, new ServerStats.Snapshot(10 << 20, 1 << 19, 2, 16, 10, List.of())))
                 .as("one more thread").isFalse();
     }
 }
