@@ -25,6 +25,7 @@ final class SoakClient {
 
     private static final Pattern MARK = Pattern.compile("~(\\d+):(\\d+):(\\d+):(\\d+)~");
     private static final byte[] CLOSE_1000 = {0x03, (byte) 0xE8};
+    private static final int MAX_RECONNECT_ATTEMPTS = 50;
 
     final int id;
     final boolean dropper;
@@ -168,7 +169,8 @@ final class SoakClient {
                 stats.drops.increment();
             }
         }
-        while (!stopping) {
+        // Every drop gets its reconnect, even one the end of the run catches in the pause.
+        for (int attempt = 1; ; attempt++) {
             pause(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(10, 250)));
             try {
                 open();
@@ -176,6 +178,9 @@ final class SoakClient {
                 return;
             } catch (IOException e) {
                 failed(e);
+                if (attempt == MAX_RECONNECT_ATTEMPTS) {
+                    return;
+                }
             }
         }
     }
