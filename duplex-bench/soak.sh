@@ -18,18 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pick_jdk() {
-  local want=$1 d v best= bestv=0
-  for d in ${JAVA_HOME:+"$JAVA_HOME"} /usr/lib/jvm/*; do
-    [ -x "$d/bin/javac" ] || continue
-    v=$("$d/bin/java" -XshowSettings:properties -version 2>&1 \
-          | awk -F'= ' '/java.specification.version/ {print $2; exit}')
-    v=${v%%.*}
-    [ -n "$v" ] && [ "$v" -ge "$want" ] && [ "$v" -gt "$bestv" ] && { best=$d; bestv=$v; }
-  done
-  [ -n "$best" ] || { echo "no JDK >= $want found (set JAVA_HOME)" >&2; return 1; }
-  export JAVA_HOME=$best PATH=$best/bin:$PATH
-}
+source bin/jdk.sh
 pick_jdk 21
 
 case "${1:-}" in
