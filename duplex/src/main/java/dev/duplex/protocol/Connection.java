@@ -45,7 +45,7 @@ public final class Connection {
     private static final int CONTROL_MAX = 125;
     /** Most bytes reserved for a frame before they arrive. */
     private static final int PREALLOCATE = 64 * 1024;
-    private static final int CLOSE_REASON_MAX = 123;
+    private static final int CLOSE_REASON_MAX = CloseCode.MAX_REASON_BYTES;
     private static final int RSV1 = 0x40;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
@@ -555,7 +555,8 @@ public final class Connection {
     public void sendText(String text) {
         requireOpen();
         // String.getBytes is an intrinsic; a hand-written encoder straight into the frame was slower.
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        // Utf8.encode turns lone surrogates into U+FFFD first (a scan that finds none in most texts).
+        byte[] b = Utf8.encode(text);
         sendData(Opcode.TEXT, b, 0, b.length, true);
     }
 
@@ -617,19 +618,8 @@ public final class Connection {
      */
     public void sendClose(CloseCode code, String reason) {
         requireOpen();
+        CloseCode.checkSendable(code, reason);
         String r = reason == null ? "" : reason;
-        if (code == null) {
-            if (!r.isEmpty()) {
-                throw new IllegalArgumentException("a close reason needs a close code");
-            }
-        } else {
-            if (!code.isSendable()) {
-                throw new IllegalArgumentException("close code may not be sent: " + code);
-            }
-            if (r.getBytes(StandardCharsets.UTF_8).length > CLOSE_REASON_MAX) {
-                throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
-            }
-        }
         outbound().add(encoder.encode(Frame.close(code, r)));
         closeSent = true;
         state = State.CLOSING;
@@ -969,7 +959,7 @@ public final class Connection {
     }
 
     private static String truncateUtf8(String s, int maxBytes) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] b = Utf8.encode(s);
         if (b.length <= maxBytes) {
             return s;
         }

@@ -1,19 +1,20 @@
-package dev.duplex;
+package dev.duplex.protocol;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * WebIDL USVString conversion and UTF-8 sizes. Java's {@code getBytes(UTF_8)} turns a lone surrogate
- * into {@code '?'}; the standard wants U+FFFD (three bytes) first, which changes both the close-reason
- * length check and the {@code bufferedAmount} byte count.
+ * How a Java {@code String} becomes UTF-8 on the wire, everywhere in Duplex: every lone surrogate
+ * becomes U+FFFD (three bytes), as WebIDL's USVString conversion says and browsers do. Java's
+ * {@code getBytes(UTF_8)} alone would write {@code '?'} (one byte), which would make sizes (the
+ * close reason's 123-byte limit, {@code bufferedAmount}) disagree with what is sent.
  */
-final class Utf8 {
+public final class Utf8 {
 
     private Utf8() {
     }
 
     /** WebIDL §idl-USVString: {@code s} with every lone surrogate replaced by U+FFFD. */
-    static String toUsv(String s) {
+    public static String toUsv(String s) {
         int n = s.length();
         int i = 0;
         while (i < n) {
@@ -41,12 +42,12 @@ final class Utf8 {
     }
 
     /** The UTF-8 bytes of the USVString conversion of {@code s}. */
-    static byte[] encode(String s) {
+    public static byte[] encode(String s) {
         return toUsv(s).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The length in bytes of {@link #encode(String)}, without allocating. */
-    static long length(String s) {
+    public static long encodedLength(String s) {
         long len = 0;
         int n = s.length();
         for (int i = 0; i < n; i++) {
