@@ -199,11 +199,36 @@ class ClientAttackTest {
 
     @Test
     void deflateBombFromTheServer() throws Exception {
-        // 16 MiB of zeros in a ~16 KiB frame; the client's message limit is 1 MiB.
-        byte[] bomb = FramingAttackTest.deflate(new byte[16 << 20]);
-        byte[] frame = java.nio.ByteBuffer.allocate(4 + bomb.length).put((byte) 0xC2).put((byte) 126)
-                .putShort((short) bomb.length).put(bomb).array();
+        // 128 MiB of zeros in a ~128 KiB frame; the client takes messages up to 100 MiB (Limits.CLIENT),
+        // counted after inflating, so it stops at the limit with 1009 instead of holding 128 MiB.
+        byte[] bomb = deflatedZeros(128 << 20);
+        byte[] frame = java.nio.ByteBuffer.allocate(10 + bomb.length).put((byte) 0xC2).put((byte) 127)
+                .putLong(bomb.length).put(bomb).array();
         assertThat(clientCloseCodeAfter("Sec-WebSocket-Extensions: permessage-deflate\r\n", frame)).isEqualTo(1009);
+    }
+
+    /** {@code n} zero bytes as a raw DEFLATE stream ending in a sync flush (its 00 00 FF FF cut, RFC 7692 7.2.1). */
+    static byte[] deflatedZeros(long n) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
+        byte[] zeros = new byte[1 << 20];
+        byte[] buf = new byte[64 << 10];
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (long left = n; left > 0; left -= zeros.length) {
+            d.setInput(zeros, 0, (int) Math.min(zeros.length, left));
+            while (!d.needsInput()) {
+                out.write(buf, 0, d.deflate(buf, 0, buf.length, java.util.zip.Deflater.NO_FLUSH));
+            }
+        }
+        int k;
+        while ((k = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) {
+            out.write(buf, 0, k);
+            if (k < buf.length) {
+                break;
+            }
+        }
+        d.end();
+        byte[] all = out.toByteArray();
+        return java.util.Arrays.copyOf(all, all.length - 4);
     }
 
     @Test
