@@ -43,12 +43,8 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
 
     private enum Phase { DIALING, TLS, HTTP, OPEN, CLOSED }
 
-    private static final int PAUSE_EVENTS = 1;
-    private static final int PAUSE_WRITES = 2;
     /** Reads per readiness event before yielding to other channels. */
     private static final int MAX_READS = 4;
-    /** Encrypted bytes prepared per flush step. */
-    private static final int TLS_BATCH = 64 * 1024;
     /** Queued bytes past which a batch writes before it ends. */
     private static final int EARLY_WRITE = 256 * 1024;
 
@@ -57,11 +53,6 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
     private final ConnectionConfig config;
     /** Null when listeners run on the loop (a server's default). */
     private final EventDispatcher dispatcher;
-    /**
-     * Null while empty after the 101 (most of a busy server's WebSockets sit idle after the
-     * upgrade); made again by the first send. See {@link #queue()}.
-     */
-    private WriteQueue queue = new WriteQueue();
 
     // Cross-thread state
     private volatile State readyState = State.CONNECTING;
@@ -88,13 +79,11 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
     }
 
     // Loop-confined state
-    private SocketChannel channel;
-    private SelectionKey key;
+    /** The socket's bytes; null while a client is still dialing. */
+    private Wire wire;
     /** The layer above's object for this channel (see {@link #attach}). */
     private Object attachment;
-    private int readPaused;
     private Phase phase;
-    private TlsSession tls;
     private Connection conn;
     private ChannelListener listener;
     /** The HTTP exchange before the upgrade; null once open. */
@@ -133,24 +122,28 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
         SocketConnection c = new SocketConnection(loop, Role.SERVER, config);
         c.callbacks = callbacks;
         c.http = new ServerHttpExchange(c, callbacks, config);
-        c.channel = ch;
+        c.phase = Phase.HTTP;
         try {
             c.remote = (InetSocketAddress) ch.getRemoteAddress();
             c.local = (InetSocketAddress) ch.getLocalAddress();
-            c.key = loop.register(ch, SelectionKey.OP_READ, c);
-            c.handshakeTimer = loop.schedule(c::onHandshakeTimeout, config.nanos(config.handshakeTimeout()));
+            TlsSession tls = null;
             if (sslContext != null) {
                 SSLEngine engine = sslContext.createSSLEngine();
                 engine.setUseClientMode(false);
-                c.tls = new TlsSession(engine);
+                tls = new TlsSession(engine);
                 TransportMetrics.TLS_SESSIONS.incrementAndGet();
                 c.phase = Phase.TLS;
-                c.tls.begin();
-            } else {
-                c.phase = Phase.HTTP;
+            }
+            c.wire = new Wire(ch, loop.register(ch, SelectionKey.OP_READ, c), tls);
+            c.handshakeTimer = loop.schedule(c::onHandshakeTimeout, config.nanos(config.handshakeTimeout()));
+            if (tls != null) {
+                tls.begin();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "could not set up an accepted connection", e);
+            if (c.wire == null) {
+                closeQuietly(ch);
+            }
             c.closeSocket();
         }
     }
@@ -172,8 +165,7 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
      */
     void dialed(SocketChannel ch, SelectionKey k, TlsSession session, ByteBuffer leftover) {
         dialer = null;
-        channel = ch;
-        key = k;
+        wire = new Wire(ch, k, session);
         try {
             remote = (InetSocketAddress) ch.getRemoteAddress();
             local = (InetSocketAddress) ch.getLocalAddress();
@@ -185,10 +177,9 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
         http = upgrade;
         upgrade = null;
         if (session != null) {
-            tls = session;
             phase = Phase.TLS;
             try {
-                tls.begin();
+                session.begin();
             } catch (SSLException | RuntimeException e) {
                 failConnect(ConnectException.Step.TLS, "TLS setup failed: " + e.getMessage(), e);
                 return;
@@ -221,11 +212,11 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
     }
 
     private void onReadable() {
-        for (int i = 0; i < MAX_READS && phase != Phase.CLOSED && readPaused == 0; i++) {
+        for (int i = 0; i < MAX_READS && phase != Phase.CLOSED && !wire.readPaused(); i++) {
             ByteBuffer buf = loop.readBuffer();
             int n;
             try {
-                n = channel.read(buf);
+                n = wire.read(buf);
             } catch (IOException e) {
                 onIoFailure(e);
                 return;
@@ -250,12 +241,14 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
 
     /** Network bytes: through TLS when there is a session, then to the application layer. */
     private void onBytes(ByteBuffer buf) {
-        if (tls == null) {
+        if (!wire.secure()) {
             onAppBytes(buf);
             return;
         }
+        TlsSession tls = wire.tls();
+        ByteBuffer app;
         try {
-            tls.unwrap(buf);
+            app = wire.unwrap(buf);
         } catch (SSLException e) {
             onTlsFailure(e);
             return;
@@ -266,7 +259,6 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
                 u.start();
             }
         }
-        ByteBuffer app = tls.appIn().flip();
         try {
             if (app.hasRemaining()) {
                 onAppBytes(app);
@@ -274,8 +266,8 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
                 flush(); // handshake messages
             }
         } finally {
-            if (tls != null && phase != Phase.CLOSED) {
-                tls.appIn().compact();
+            if (phase != Phase.CLOSED) {
+                wire.consumedPlaintext();
             }
         }
         if (phase != Phase.CLOSED && tls.inboundDone()) {
@@ -310,8 +302,8 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
         if (lentParts) {
             // Views of the read buffer still queued are copied before the buffer is read into again.
             lentParts = false;
-            if (queue != null) {
-                queue.detachDirect(loop.bufferPool());
+            if (wire != null) {
+                wire.detachLentViews(loop.bufferPool());
             }
         }
     }
@@ -335,7 +327,7 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
 
     private void onTlsFailure(SSLException e) {
         LOG.log(Level.DEBUG, "TLS failure", e);
-        writeNetOutQuietly(); // the alert, best effort
+        wire.writeTlsQuietly(); // the alert, best effort
         terminate(ConnectException.Step.TLS, "TLS handshake failed: " + e.getMessage(), e);
     }
 
@@ -344,7 +336,7 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
 
     /** Queues an HTTP head (and body) for writing; {@code thenClose} closes the connection once written. */
     void writeHttp(byte[] bytes, boolean thenClose) {
-        queue().add(ByteBuffer.wrap(bytes), 0);
+        wire.queue().add(ByteBuffer.wrap(bytes), 0);
         if (thenClose) {
             closeAfterFlush = true;
         }
@@ -363,28 +355,26 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
 
     /** Writes the 101 and opens the WebSocket. */
     void upgrade(ServerHandshake.Accepted accepted, ChannelListener l) {
-        queue().add(ByteBuffer.wrap(accepted.response().toBytes()), 0);
+        wire.queue().add(ByteBuffer.wrap(accepted.response().toBytes()), 0);
         // Open first (timers armed, onopen run, its sends queued behind the 101), so nothing the
         // client does after reading the 101 can find the connection half-open.
         open(accepted.subprotocol(), accepted.extensions(), accepted.deflate(), l,
                 new OpenInfo(accepted.subprotocol(), accepted.extensions(), 101,
                         HeaderMaps.toMap(accepted.response().headers())));
-        if (inBatch && tls == null && phase == Phase.OPEN) {
+        if (inBatch && !wire.secure() && phase == Phase.OPEN) {
             // The 101 usually leaves at once; then the queue goes, as most WebSockets of a busy
             // server sit idle after the upgrade (the first send makes a new one).
             try {
-                release(queue.writeTo(channel, loop.bufferPool()));
+                release(wire.write(loop.bufferPool()));
             } catch (IOException e) {
                 // still queued: the flush after this batch meets the error and fails the connection
             }
-            if (queue.isEmpty()) {
-                queue = null;
-            }
+            wire.dropQueueIfEmpty();
         }
     }
 
     boolean secure() {
-        return tls != null;
+        return wire.secure();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -477,27 +467,27 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
         ByteBuffer last = null;
         while ((b = conn.pollOutbound()) != null) {
             if (last != null) {
-                queue().add(last, 0);
+                wire.queue().add(last, 0);
             }
             last = b;
         }
         if (last != null) {
-            queue().add(last, credit);
+            wire.queue().add(last, credit);
         } else if (credit != 0) {
             addBuffered(-credit);
         }
-        if (queuedBytes() > config.maxBufferedBytes() && conn.state() != State.CLOSED) {
+        if (wire.queuedBytes() > config.maxBufferedBytes() && conn.state() != State.CLOSED) {
             // WHATWG "flag the WebSocket as full": fail rather than buffer without bound.
             conn.fail(CloseCode.ABNORMAL_CLOSURE, "send queue over its limit",
                     new IOException("send queue over " + config.maxBufferedBytes() + " bytes"));
-            release(queue == null ? 0 : queue.clear(loop.bufferPool()));
+            release(wire.clearQueue(loop.bufferPool()));
             closeAfterFlush = true;
         } else {
-            if ((inBatch || flushDeferred) && queuedBytes() > EARLY_WRITE) {
+            if ((inBatch || flushDeferred) && wire.queuedBytes() > EARLY_WRITE) {
                 writeOut(); // do not let a burst of sends pile up until the end of the batch
             }
-            if (queuedBytes() > config.writeHighWater()) {
-                pauseReading(PAUSE_WRITES);
+            if (wire.queuedBytes() > config.writeHighWater()) {
+                wire.pauseReading(Wire.PAUSE_WRITES);
             }
         }
     }
@@ -510,19 +500,6 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
 
     // ---------------------------------------------------------------------------------------------
     // Writing
-
-    private WriteQueue queue() {
-        WriteQueue q = queue;
-        return q != null ? q : (queue = new WriteQueue());
-    }
-
-    private boolean queueEmpty() {
-        return queue == null || queue.isEmpty();
-    }
-
-    private long queuedBytes() {
-        return queue == null ? 0 : queue.bytes();
-    }
 
     @Override
     public void flushDeferred() {
@@ -537,37 +514,28 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
         if (!writeOut()) {
             return;
         }
-        boolean pending = !queueEmpty() || (tls != null && tls.pendingNetBytes() > 0);
-        if (pending) {
-            setInterest(interestOps() | SelectionKey.OP_WRITE);
-        } else {
-            setInterest(interestOps() & ~SelectionKey.OP_WRITE);
-            if (closeAfterFlush) {
-                closeSocket();
-                return;
-            }
+        wire.updateWriteInterest();
+        if (closeAfterFlush && !wire.pending()) {
+            closeSocket();
+            return;
         }
-        if ((readPaused & PAUSE_WRITES) != 0 && queuedBytes() <= config.writeLowWater()) {
-            resumeReading(PAUSE_WRITES);
+        if (wire.pausedFor(Wire.PAUSE_WRITES) && wire.queuedBytes() <= config.writeLowWater()) {
+            wire.resumeReading(Wire.PAUSE_WRITES);
         }
     }
 
     /** Writes what the socket takes; false when the connection is (now) closed. Never closes on success. */
     private boolean writeOut() {
-        if (phase == Phase.CLOSED || channel == null || !channel.isConnected()) {
-            return phase != Phase.CLOSED && channel != null;
+        if (phase == Phase.CLOSED || wire == null || !wire.writable()) {
+            return phase != Phase.CLOSED && wire != null;
         }
         try {
-            if (tls != null) {
-                flushTls();
-            } else if (!queueEmpty()) {
-                release(queue.writeTo(channel, loop.bufferPool()));
-            }
+            release(wire.write(loop.bufferPool()));
             return true;
         } catch (IOException e) {
             if (inBatch) {
                 // fail later, outside the batch, where closing is safe
-                release(queue == null ? 0 : queue.clear(loop.bufferPool()));
+                release(wire.clearQueue(loop.bufferPool()));
                 closeAfterFlush = true;
                 if (conn != null) {
                     conn.fail(CloseCode.ABNORMAL_CLOSURE, "", e);
@@ -579,64 +547,10 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
         }
     }
 
-    private void flushTls() throws IOException {
-        while (true) {
-            writeNetOut();
-            if (tls.pendingNetBytes() > 0 || queueEmpty() || !tls.handshakeDone()) {
-                return;
-            }
-            long before = queuedBytes();
-            release(queue.wrapTo(tls, TLS_BATCH, loop.bufferPool()));
-            if (queuedBytes() == before && tls.pendingNetBytes() == 0) {
-                return;
-            }
-        }
-    }
-
-    private void writeNetOut() throws IOException {
-        ByteBuffer out = tls.netOut();
-        if (out.position() == 0) {
-            return;
-        }
-        out.flip();
-        try {
-            channel.write(out);
-        } finally {
-            out.compact();
-        }
-    }
-
-    private void writeNetOutQuietly() {
-        try {
-            if (tls != null && channel != null && channel.isOpen()) {
-                writeNetOut();
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // best effort
-        }
-    }
-
     private void release(long credit) {
         if (credit != 0) {
             addBuffered(-credit);
         }
-    }
-
-    /**
-     * Sets the key's interest set when it changes. The key is the only copy of it (a server keeps
-     * one connection per idle socket: no field for what the key already holds); reading it is a
-     * plain field read, setting it queues a selector update, so it is only set on a change.
-     */
-    private void setInterest(int ops) {
-        SelectionKey k = key;
-        if (k != null && k.isValid() && k.interestOps() != ops) {
-            k.interestOps(ops);
-        }
-    }
-
-    private int interestOps() {
-        SelectionKey k = key;
-        return k != null && k.isValid() ? k.interestOps() : 0;
     }
 
     @Override
@@ -649,37 +563,22 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
         return attachment;
     }
 
-    private void pauseReading(int reason) {
-        if (readPaused == 0) {
-            setInterest(interestOps() & ~SelectionKey.OP_READ);
-        }
-        readPaused |= reason;
-    }
-
-    private void resumeReading(int reason) {
-        if ((readPaused & reason) == 0) {
-            return;
-        }
-        readPaused &= ~reason;
-        if (readPaused == 0 && phase != Phase.CLOSED) {
-            setInterest(interestOps() | SelectionKey.OP_READ);
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------
     // Delivering events
 
     private void deliver(Object event) {
         if (dispatcher == null) {
             callListener(event);
-        } else if (dispatcher.dispatch(event)) {
-            pauseReading(PAUSE_EVENTS);
+        } else if (dispatcher.dispatch(event) && wire != null) {
+            wire.pauseReading(Wire.PAUSE_EVENTS);
         }
     }
 
     /** EventDispatcher, on the loop: the listener is back at the low water mark. */
     void onListenerCaughtUp() {
-        resumeReading(PAUSE_EVENTS);
+        if (wire != null && phase != Phase.CLOSED) {
+            wire.resumeReading(Wire.PAUSE_EVENTS);
+        }
     }
 
     /** EventDispatcher, on the loop: every event before a held close has been handled. */
@@ -806,26 +705,9 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
             dialer.abort();
             dialer = null;
         }
-        if (key != null) {
-            key.cancel();
+        if (wire != null) {
+            release(wire.close(conn != null, loop.bufferPool()));
         }
-        if (channel != null) {
-            if (tls != null && conn != null) {
-                tls.closeOutbound();
-                writeNetOutQuietly();
-            }
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-            TransportMetrics.SOCKETS.decrementAndGet();
-        }
-        if (tls != null) {
-            tls.release();
-            TransportMetrics.TLS_SESSIONS.decrementAndGet();
-        }
-        release(queue == null ? 0 : queue.clear(loop.bufferPool()));
         CommandQueue q = commands;
         if (q != null) {
             for (CommandQueue.Command c; (c = q.poll()) != null; ) {
@@ -1089,6 +971,15 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
         if (payload.remaining() > 125) {
             throw new IllegalArgumentException("control frame payload longer than 125 bytes");
         }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        TransportMetrics.SOCKETS.decrementAndGet();
     }
 
     @Override
