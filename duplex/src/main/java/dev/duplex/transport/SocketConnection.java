@@ -16,8 +16,6 @@ import javax.net.ssl.SSLException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -37,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Confined to its event loop, except the {@link WsChannel} methods, which may be called from any
  * thread: they read volatile state and post commands.
  */
-final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.Closeable, EventLoop.Flushable {
+final class SocketConnection extends ChannelFace implements EventLoop.Handler, EventLoop.Closeable, EventLoop.Flushable {
 
     private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
 
@@ -48,35 +46,10 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
     /** Queued bytes past which a batch writes before it ends. */
     private static final int EARLY_WRITE = 256 * 1024;
 
-    private final EventLoop loop;
     private final Role role;
     private final ConnectionConfig config;
     /** Null when listeners run on the loop (a server's default). */
     private final EventDispatcher dispatcher;
-
-    // Cross-thread state
-    private volatile State readyState = State.CONNECTING;
-    private volatile String protocol = "";
-    private volatile String extensions = "";
-    private volatile InetSocketAddress remote;
-    private volatile InetSocketAddress local;
-    /** Application bytes accepted by send and not yet written or dropped: {@code bufferedAmount}. */
-    private volatile long buffered;
-    /** Sends posted from other threads; made by the first of them. */
-    private volatile CommandQueue commands;
-
-    private static final VarHandle BUFFERED;
-    private static final VarHandle COMMANDS;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            BUFFERED = l.findVarHandle(SocketConnection.class, "buffered", long.class);
-            COMMANDS = l.findVarHandle(SocketConnection.class, "commands", CommandQueue.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     // Loop-confined state
     /** The socket's bytes; null while a client is still dialing. */
@@ -107,7 +80,7 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
     private KeepAlive keepAlive;
 
     private SocketConnection(EventLoop loop, Role role, ConnectionConfig config) {
-        this.loop = loop;
+        super(loop);
         this.role = role;
         this.config = config;
         this.dispatcher = config.eventExecutor() == null ? null : new EventDispatcher(this, loop, config);
@@ -740,65 +713,7 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
     }
 
     // ---------------------------------------------------------------------------------------------
-    // WsChannel: any thread
-
-    @Override
-    public State readyState() {
-        return readyState;
-    }
-
-    @Override
-    public long bufferedAmount() {
-        return buffered;
-    }
-
-    @Override
-    public String protocol() {
-        return protocol;
-    }
-
-    @Override
-    public String extensions() {
-        return extensions;
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return remote;
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return local;
-    }
-
-    @Override
-    public boolean sendText(String text) {
-        return submit(CommandQueue.Command.TEXT, text, Utf8.encodedLength(text));
-    }
-
-    @Override
-    public boolean sendBinary(ByteBuffer data) {
-        ByteBuffer d = lendable(data);
-        return submit(CommandQueue.Command.BINARY, d, d.remaining());
-    }
-
-    @Override
-    public boolean sendPrepared(PreparedMessage message) {
-        return submit(CommandQueue.Command.PREPARED, message, message.length());
-    }
-
-    @Override
-    public boolean sendPing(ByteBuffer payload) {
-        checkControl(payload);
-        return submit(CommandQueue.Command.PING, payload, 0);
-    }
-
-    @Override
-    public boolean sendPong(ByteBuffer payload) {
-        checkControl(payload);
-        return submit(CommandQueue.Command.PONG, payload, 0);
-    }
+    // WsChannel (the rest is ChannelFace's)
 
     @Override
     public void streamMessages(boolean on) {
@@ -807,14 +722,6 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
                 conn.streamMessages(on);
             }
         });
-    }
-
-    @Override
-    public boolean sendPart(boolean text, ByteBuffer data, boolean last) {
-        int kind = CommandQueue.Command.PART | (text ? CommandQueue.Command.TEXT_PART : 0)
-                | (last ? CommandQueue.Command.LAST_PART : 0);
-        ByteBuffer part = lendable(data);
-        return submit(kind, part, part.remaining());
     }
 
     @Override
@@ -827,7 +734,8 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
      * part lent by another connection's read (or a caller's direct buffer) may be queued past the read
      * that lent it. Within the own batch, what is still queued at its end is copied then (onAppBytes).
      */
-    private ByteBuffer lendable(ByteBuffer data) {
+    @Override
+    ByteBuffer lendable(ByteBuffer data) {
         if (data.isDirect() && !(loop.inEventLoop() && inBatch && !hasCommands())) {
             return copyOf(data);
         }
@@ -835,28 +743,12 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
     }
 
     @Override
-    public void close(CloseCode code, String reason) {
-        CloseCode.checkSendable(code, reason);
-        if (readyState == State.OPEN) {
-            readyState = State.CLOSING;
-        }
-        runOnLoop(() -> doClose(code, reason));
+    void abortOnLoop(Throwable cause) {
+        terminate(ConnectException.Step.ABORTED, "connection attempt aborted", cause);
     }
 
     @Override
-    public void abort(Throwable cause) {
-        runOnLoop(() -> terminate(ConnectException.Step.ABORTED, "connection attempt aborted", cause));
-    }
-
-    private void runOnLoop(Runnable r) {
-        if (loop.inEventLoop()) {
-            r.run();
-        } else {
-            loop.execute(r);
-        }
-    }
-
-    private void doClose(CloseCode code, String reason) {
+    void closeOnLoop(CloseCode code, String reason) {
         if (phase == Phase.CLOSED) {
             return;
         }
@@ -875,50 +767,20 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
         }
     }
 
-    private boolean submit(int kind, Object payload, long credit) {
-        if (readyState != State.OPEN) {
-            return false;
-        }
-        addBuffered(credit);
-        if (loop.inEventLoop() && !hasCommands()) {
-            execute(kind, payload, credit);
-            if (!inBatch && !flushDeferred) {
-                if (loop.deferFlush(this)) {
-                    flushDeferred = true; // sent from another connection's handler: see deferFlush
-                } else {
-                    flush();
-                }
-            }
-        } else {
-            commandQueue().post(new CommandQueue.Command(kind, payload, credit));
-        }
-        return true;
-    }
-
-    /** Any thread. */
-    private void addBuffered(long delta) {
-        long ignored = (long) BUFFERED.getAndAdd(this, delta);
-    }
-
-    /** Any thread: the queue of sends posted from other threads, made by the first of them. */
-    private CommandQueue commandQueue() {
-        CommandQueue q = commands;
-        if (q == null) {
-            CommandQueue fresh = new CommandQueue(loop, this::runCommands);
-            q = (CommandQueue) COMMANDS.compareAndExchange(this, null, fresh);
-            if (q == null) {
-                q = fresh;
+    @Override
+    void runNow(int kind, Object payload, long credit) {
+        execute(kind, payload, credit);
+        if (!inBatch && !flushDeferred) {
+            if (loop.deferFlush(this)) {
+                flushDeferred = true; // sent from another connection's handler: see deferFlush
+            } else {
+                flush();
             }
         }
-        return q;
     }
 
-    private boolean hasCommands() {
-        CommandQueue q = commands;
-        return q != null && !q.isEmpty();
-    }
-
-    private void runCommands() {
+    @Override
+    void runCommands() {
         CommandQueue q = commands;
         if (q == null) {
             return;
@@ -965,12 +827,6 @@ final class SocketConnection implements WsChannel, EventLoop.Handler, EventLoop.
         }
         drainOutbound(credit);
         updateReadyState(conn.state());
-    }
-
-    private static void checkControl(ByteBuffer payload) {
-        if (payload.remaining() > 125) {
-            throw new IllegalArgumentException("control frame payload longer than 125 bytes");
-        }
     }
 
     private static void closeQuietly(SocketChannel ch) {
