@@ -63,19 +63,20 @@ public final class Connection {
     private Fifo<ProtocolEvent> events;
     private Fifo<ByteBuffer> outbound;
 
-    private State state = State.OPEN;
-    private boolean closeSent;
-    private boolean closeReceived;
-    private boolean closedReported;
-    private boolean failed;
-    private boolean eofReceived;
-    private boolean released;
-    /** A violation found after whole messages of the same input; fails once their events are polled. */
-    private ProtocolException pendingFailure;
-    /** The peer's close, when it came after whole messages of the same input; taken once they are polled. */
-    private ProtocolEvent.CloseReceived pendingClose;
+    /** Where the closing handshake stands; the one home of every closing rule (see {@link Closing}). */
+    private Closing closing = Closing.OPEN;
+    /**
+     * Input read but not yet taken: a violation ({@link ProtocolException}) or the peer's close
+     * ({@link ProtocolEvent.CloseReceived}) that came after whole messages of the same input, taken
+     * once their events are polled. Nothing is read while one is held.
+     */
+    private Object held;
     /** Whether a violation or the peer's close always waits for the next poll (see holdCloseUntilPolled). */
-    private boolean holdClose;
+    private boolean holdAlways;
+    /** The transport is done: the peer's EOF arrived, or the connection was released. */
+    private boolean ended;
+    /** Whether the zlib streams were ended ({@link #release}). */
+    private boolean released;
 
     /** Whether the decoder's current frame has been started (its header handled). */
     private boolean frameStarted;
@@ -111,71 +112,120 @@ public final class Connection {
     private int controlLength;
 
     /**
-     * A connection with every message compressed when permessage-deflate was negotiated.
+     * How a connection works beyond its role, in one value.
+     *
+     * @param limits               what the peer may send ({@link Limits#DEFAULTS} for a server,
+     *                             {@link Limits#CLIENT} for a client)
+     * @param masks                masking keys for a client's frames (unused by a server)
+     * @param deflate              negotiated permessage-deflate parameters, or null when not negotiated
+     * @param compressionThreshold messages shorter than this many bytes are sent uncompressed
+     * @param compressionLevel     zlib level for what this side compresses: -1 (zlib's default, 6)
+     *                             or 0-9; 1 deflates text several times faster than 6 for a few
+     *                             percent more bytes
+     * @param pool                 the thread's {@link BufferPool}, reused for small frames and lent
+     *                             parts (give each buffer {@link #pollOutbound()} returns back with
+     *                             {@link BufferPool#recycle} once written, and handle each lent part
+     *                             before the next {@link #receive} of any connection sharing the
+     *                             pool), or null to allocate
+     */
+    public record Settings(Limits limits, MaskSource masks, DeflateParameters deflate, int compressionThreshold,
+                           int compressionLevel, BufferPool pool) {
+
+        public Settings {
+            if (limits == null || masks == null) {
+                throw new IllegalArgumentException("limits and masks are required");
+            }
+            if (compressionThreshold < 0) {
+                throw new IllegalArgumentException("negative compression threshold");
+            }
+            MessageDeflater.checkLevel(compressionLevel);
+        }
+
+        /** Every message compressed (when deflate was negotiated) at zlib's default level, no pool. */
+        public static Settings of(Limits limits, MaskSource masks, DeflateParameters deflate) {
+            return new Settings(limits, masks, deflate, 0, java.util.zip.Deflater.DEFAULT_COMPRESSION, null);
+        }
+
+        public Settings withCompression(int threshold, int level) {
+            return new Settings(limits, masks, deflate, threshold, level, pool);
+        }
+
+        public Settings withPool(BufferPool p) {
+            return new Settings(limits, masks, deflate, compressionThreshold, compressionLevel, p);
+        }
+    }
+
+    /**
+     * A connection with every message compressed when permessage-deflate was negotiated: {@code
+     * new Connection(role, Settings.of(limits, masks, deflate))}.
      *
      * @param deflate negotiated permessage-deflate parameters, or null when not negotiated
      */
     public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate) {
-        this(role, limits, masks, deflate, 0);
+        this(role, Settings.of(limits, masks, deflate));
     }
 
-    /**
-     * @param deflate              negotiated permessage-deflate parameters, or null when not negotiated
-     * @param compressionThreshold messages shorter than this many bytes are sent uncompressed
-     */
-    public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate,
-                      int compressionThreshold) {
-        this(role, limits, masks, deflate, compressionThreshold, java.util.zip.Deflater.DEFAULT_COMPRESSION);
-    }
-
-    /**
-     * @param deflate              negotiated permessage-deflate parameters, or null when not negotiated
-     * @param compressionThreshold messages shorter than this many bytes are sent uncompressed
-     * @param compressionLevel     zlib level for what this side compresses: -1 (zlib's default, 6) or
-     *                             0-9; 1 deflates text several times faster than 6 for a few percent
-     *                             more bytes
-     */
-    public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate,
-                      int compressionThreshold, int compressionLevel) {
-        this(role, limits, masks, deflate, compressionThreshold, compressionLevel, null);
-    }
-
-    /**
-     * As {@link #Connection(Role, Limits, MaskSource, DeflateParameters, int, int)}, reusing the
-     * buffers of {@code pool} (shared by the connections of one thread) for small frames and lent
-     * parts instead of allocating them: give each buffer that {@link #pollOutbound()} returns back
-     * with {@link BufferPool#recycle} once written, and handle each lent part before the next
-     * {@link #receive} of any connection that shares the pool (see {@link BufferPool}).
-     *
-     * @param pool the thread's pool, or null to allocate as the other constructors do
-     */
-    public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate,
-                      int compressionThreshold, int compressionLevel, BufferPool pool) {
-        MessageDeflater.checkLevel(compressionLevel);
-        if (role == null || limits == null || masks == null) {
-            throw new IllegalArgumentException("role, limits and masks are required");
-        }
-        if (compressionThreshold < 0) {
-            throw new IllegalArgumentException("negative compression threshold");
+    public Connection(Role role, Settings settings) {
+        if (role == null || settings == null) {
+            throw new IllegalArgumentException("role and settings are required");
         }
         this.role = role;
-        this.limits = limits;
+        this.limits = settings.limits();
+        DeflateParameters deflate = settings.deflate();
         // The pool rides in the encoder (one per pool for a server): no field of its own here.
-        this.encoder = FrameEncoder.of(role, masks, pool);
-        this.compressionThreshold = compressionThreshold;
+        this.encoder = FrameEncoder.of(role, settings.masks(), settings.pool());
+        this.compressionThreshold = settings.compressionThreshold();
         this.inflater = deflate == null ? null : new MessageInflater(deflate, role);
         // java.util.zip cannot honour a window under 15 bits; the handshake declines such offers, but
         // if one got through, sending uncompressed is always allowed (RFC 7692 6: RSV1 is per message).
         this.deflater = deflate == null || deflate.maxWindowBits(role) != 15
-                ? null : new MessageDeflater(deflate, role, compressionLevel);
+                ? null : new MessageDeflater(deflate, role, settings.compressionLevel());
     }
 
     public Role role() {
         return role;
     }
 
+    /** The ready state: OPEN, CLOSING once our close frame is out, CLOSED once the connection ended. */
     public State state() {
-        return state;
+        return closing.state;
+    }
+
+    /** Where the closing handshake stands: who closed, and what is still owed. */
+    public Closing closing() {
+        return closing;
+    }
+
+    /**
+     * The closing handshake (RFC 6455 7.1) as one state machine: who closed, and what is still owed.
+     * A close or violation that is held until the events before it are polled has not been taken
+     * yet: the state moves when it is.
+     */
+    public enum Closing {
+        /** Neither side has closed: both still owe a close frame. */
+        OPEN(State.OPEN, false),
+        /** Our close frame is out (7.1.2); the peer's is owed, and the close timer runs. */
+        CLOSED_BY_US(State.CLOSING, true),
+        /** Both close frames crossed: the handshake is complete and clean. A client waits for the server to close TCP (7.1.1). */
+        ACKNOWLEDGED(State.CLOSED, true),
+        /** Failed (7.1.7) with our close frame out: a client still waits for the server's TCP close. */
+        FAILED(State.CLOSED, true),
+        /** Ended without our close frame: a failure that sends none (1006), the peer's EOF, or a release. */
+        TERMINATED(State.CLOSED, false);
+
+        final State state;
+        /** Whether our close frame went out (nothing may be sent after it). */
+        final boolean closeSent;
+
+        Closing(State state, boolean closeSent) {
+            this.state = state;
+            this.closeSent = closeSent;
+        }
+
+        /** Whether the peer's frames are still read (after its close, or once closed, they are discarded). */
+        boolean readsInput() {
+            return this == OPEN || this == CLOSED_BY_US;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -194,8 +244,7 @@ public final class Connection {
             decoder = new FrameDecoder(role, limits, inflater != null);
         }
         try {
-            while (!closeReceived && !closedReported && pendingFailure == null
-                    && decoder.readHeader(data)) {
+            while (closing.readsInput() && held == null && decoder.readHeader(data)) {
                 if (!frameStarted) {
                     startFrame(data.remaining());
                     frameStarted = true;
@@ -225,12 +274,12 @@ public final class Connection {
                 endFrame();
             }
         } catch (ProtocolException e) {
-            if (noEvents() && !holdClose) {
+            if (noEvents() && !holdAlways) {
                 fail(e.closeCode(), e.getMessage(), e);
             } else {
                 // Messages that arrived whole before the violation are delivered first, and what the
                 // application answers to them goes out before our close (see pollEvent).
-                pendingFailure = e;
+                held = e;
             }
         } catch (RuntimeException e) {
             // A bug of ours must not escape as if the caller had erred: 1011, without details.
@@ -244,10 +293,10 @@ public final class Connection {
      * already closed (after a complete closing handshake, it was reported clean then).
      */
     public void receiveEof() {
-        failPending();
-        eofReceived = true;
-        if (!closedReported) {
-            reportClosed(CloseCode.ABNORMAL_CLOSURE, "", false, null);
+        takeHeld();
+        ended = true;
+        if (closing.state != State.CLOSED) {
+            reportClosed(Closing.TERMINATED, CloseCode.ABNORMAL_CLOSURE, "", false, null);
         }
     }
 
@@ -490,7 +539,7 @@ public final class Connection {
                 byte[] p = Arrays.copyOf(control, controlLength);
                 events().add(new ProtocolEvent.PingReceived(ByteBuffer.wrap(p).asReadOnlyBuffer()));
                 // RFC 6455 5.5.2: answer with a pong carrying the same data; nothing after our close.
-                if (!closeSent) {
+                if (!closing.closeSent) {
                     outbound().add(encoder.encode(true, 0, Opcode.PONG, p, 0, p.length));
                 }
             }
@@ -525,13 +574,12 @@ public final class Connection {
             }
             reason = new String(control, 2, controlLength - 2, StandardCharsets.UTF_8);
         }
-        closeReceived = true;
-        if (noEvents() && !holdClose) {
+        if (noEvents() && !holdAlways) {
             acceptClose(code, reason);
         } else {
             // Messages that arrived with the close are delivered first, while the connection is
             // still open, so the application's replies to them go out before our close (see pollEvent).
-            pendingClose = new ProtocolEvent.CloseReceived(code, reason);
+            held = new ProtocolEvent.CloseReceived(code, reason);
         }
     }
 
@@ -540,12 +588,11 @@ public final class Connection {
         events().add(new ProtocolEvent.CloseReceived(code, reason));
         // RFC 6455 5.5.1: answer with a close, typically echoing the code; we echo the reason too
         // (already checked: valid UTF-8, at most 123 bytes), as echo services are expected to.
-        if (!closeSent) {
+        if (!closing.closeSent) {
             CloseCode echo = code == CloseCode.NO_STATUS_RECEIVED ? null : code;
             outbound().add(encoder.encode(Frame.close(echo, echo == null ? "" : reason)));
-            closeSent = true;
         }
-        reportClosed(code, reason, true, null);
+        reportClosed(Closing.ACKNOWLEDGED, code, reason, true, null);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -621,8 +668,7 @@ public final class Connection {
         CloseCode.checkSendable(code, reason);
         String r = reason == null ? "" : reason;
         outbound().add(encoder.encode(Frame.close(code, r)));
-        closeSent = true;
-        state = State.CLOSING;
+        closing = Closing.CLOSED_BY_US;
     }
 
     /** {@link #fail(CloseCode, String, Throwable)} without a cause. */
@@ -637,16 +683,16 @@ public final class Connection {
      * nothing when the connection is already closed.
      */
     public void fail(CloseCode code, String reason, Throwable cause) {
-        if (closedReported) {
+        if (closing.state == State.CLOSED) {
             return;
         }
         String r = reason == null ? "" : reason;
-        if (!closeSent && code.isSendable()) {
+        boolean frame = closing.closeSent;
+        if (!frame && code.isSendable()) {
             outbound().add(encoder.encode(Frame.close(code, truncateUtf8(r, CLOSE_REASON_MAX))));
-            closeSent = true;
+            frame = true;
         }
-        failed = true;
-        reportClosed(code, r, false, cause);
+        reportClosed(frame ? Closing.FAILED : Closing.TERMINATED, code, r, false, cause);
     }
 
     /**
@@ -657,8 +703,7 @@ public final class Connection {
         requireOpen();
         outbound().add(encoder.encode(frame));
         if (frame.opcode() == Opcode.CLOSE) {
-            closeSent = true;
-            state = State.CLOSING;
+            closing = Closing.CLOSED_BY_US;
         }
     }
 
@@ -817,11 +862,11 @@ public final class Connection {
     }
 
     private void requireOpen() {
-        if (closeSent) {
+        if (closing.closeSent) {
             throw new IllegalStateException("close already sent");
         }
-        if (state != State.OPEN) {
-            throw new IllegalStateException("connection is " + state);
+        if (closing != Closing.OPEN) {
+            throw new IllegalStateException("connection is " + closing.state);
         }
     }
 
@@ -831,8 +876,8 @@ public final class Connection {
     /** The next event, in order, or null. {@link ProtocolEvent.Closed} is the last one. */
     public ProtocolEvent pollEvent() {
         ProtocolEvent e = (events == null ? null : events.poll());
-        if (e == null && (pendingFailure != null || pendingClose != null)) {
-            failPending();
+        if (e == null && held != null) {
+            takeHeld();
             e = (events == null ? null : events.poll());
         }
         return e;
@@ -844,7 +889,7 @@ public final class Connection {
      * events from earlier reads on another thread (it checks {@link #closeHeld()} before polling).
      */
     public void holdCloseUntilPolled() {
-        holdClose = true;
+        holdAlways = true;
     }
 
     /**
@@ -853,7 +898,7 @@ public final class Connection {
      * until they were handled before polling again, so replies to them still go out first.
      */
     public boolean closeHeld() {
-        return noEvents() && (pendingFailure != null || pendingClose != null);
+        return noEvents() && held != null;
     }
 
     /**
@@ -861,18 +906,13 @@ public final class Connection {
      * polled: the peer's last good messages are answered before the close frame, as RFC 6455 7.1.7
      * allows ("fail" may come once the frames before the bad one were processed).
      */
-    private void failPending() {
-        ProtocolException f = pendingFailure;
-        if (f != null) {
-            pendingFailure = null;
+    private void takeHeld() {
+        Object h = held;
+        held = null;
+        if (h instanceof ProtocolException f) {
             fail(f.closeCode(), f.getMessage(), f);
-        }
-        ProtocolEvent.CloseReceived c = pendingClose;
-        if (c != null) {
-            pendingClose = null;
-            if (!closedReported) {
-                acceptClose(c.code(), c.reason());
-            }
+        } else if (h instanceof ProtocolEvent.CloseReceived c && closing.state != State.CLOSED) {
+            acceptClose(c.code(), c.reason());
         }
     }
 
@@ -892,7 +932,7 @@ public final class Connection {
      * server closes TCP (RFC 6455 7.1.1).
      */
     public boolean closeExpected() {
-        return state == State.CLOSING || (state == State.CLOSED && !shouldCloseTransport());
+        return closing == Closing.CLOSED_BY_US || (closing.state == State.CLOSED && !shouldCloseTransport());
     }
 
     /**
@@ -903,13 +943,13 @@ public final class Connection {
      * handshake (7.1.7 then 7.1.1), so its close frame is read and not lost to a reset.
      */
     public boolean shouldCloseTransport() {
-        if (eofReceived || released) {
+        if (ended) {
             return true;
         }
         if (role == Role.SERVER) {
-            return failed || state == State.CLOSED;
+            return closing.state == State.CLOSED;
         }
-        return failed && !closeSent;
+        return closing == Closing.TERMINATED;
     }
 
     /**
@@ -921,8 +961,9 @@ public final class Connection {
             return;
         }
         released = true;
-        if (!closedReported) {
-            reportClosed(CloseCode.ABNORMAL_CLOSURE, "", false, null);
+        ended = true;
+        if (closing.state != State.CLOSED) {
+            reportClosed(Closing.TERMINATED, CloseCode.ABNORMAL_CLOSURE, "", false, null);
         }
         if (deflater != null) {
             deflater.release();
@@ -949,9 +990,8 @@ public final class Connection {
         return deflater != null;
     }
 
-    private void reportClosed(CloseCode code, String reason, boolean wasClean, Throwable cause) {
-        state = State.CLOSED;
-        closedReported = true;
+    private void reportClosed(Closing end, CloseCode code, String reason, boolean wasClean, Throwable cause) {
+        closing = end;
         messageOpcode = null;
         message = null;
         messageStreamed = false;

@@ -356,8 +356,8 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
     void open(String subprotocol, String ext, DeflateParameters deflate, ChannelListener l, OpenInfo info) {
         // The loop's pool: frames and lent parts are reused across its connections, and every buffer
         // polled from conn goes back to it once written or dropped.
-        conn = new Connection(role, config.limits(), config.masks(), deflate, config.compressionThreshold(),
-                config.compressionLevel(), loop.bufferPool());
+        conn = new Connection(role, new Connection.Settings(config.limits(), config.masks(), deflate,
+                config.compressionThreshold(), config.compressionLevel(), loop.bufferPool()));
         if (dispatcher != null) {
             // listeners on another thread may still be answering earlier messages (EventDispatcher.idle)
             conn.holdCloseUntilPolled();

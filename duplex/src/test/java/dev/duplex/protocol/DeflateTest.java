@@ -288,7 +288,7 @@ class DeflateTest {
 
         @Test
         void thresholdSendsSmallMessagesUncompressed() {
-            Connection s = new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT, 6);
+            Connection s = new Connection(Role.SERVER, Connection.Settings.of(Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT).withCompression(6, -1));
             s.sendText("Hello"); // 5 bytes: under the threshold
             s.sendText("Hello!"); // 6 bytes: compressed
             String out = Recorder.outbound(s);
@@ -342,8 +342,8 @@ class DeflateTest {
         @org.junit.jupiter.params.provider.ValueSource(ints = {-1, 0, 1, 6, 9})
         void everyLevelRoundTripsBothWays(int level) {
             byte[] text = "permessage-deflate at every zlib level. ".repeat(500).getBytes(StandardCharsets.US_ASCII);
-            Connection client = new Connection(Role.CLIENT, Limits.DEFAULTS, MaskSource.fixed(0x0badf00d), DEFAULT, 0, level);
-            Connection server = new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT, 0, level);
+            Connection client = new Connection(Role.CLIENT, Connection.Settings.of(Limits.DEFAULTS, MaskSource.fixed(0x0badf00d), DEFAULT).withCompression(0, level));
+            Connection server = new Connection(Role.SERVER, Connection.Settings.of(Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT).withCompression(0, level));
             client.sendBinary(java.nio.ByteBuffer.wrap(text));
             server.receive(Recorder.outboundBytes(client));
             server.sendBinary(((ProtocolEvent.BinaryMessage) server.pollEvent()).data());
@@ -373,7 +373,7 @@ class DeflateTest {
         @org.junit.jupiter.params.ParameterizedTest(name = "level {0}")
         @org.junit.jupiter.params.provider.ValueSource(ints = {-2, 10, Integer.MIN_VALUE})
         void outOfRangeLevelsAreRefused(int level) {
-            assertThatThrownBy(() -> new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT, 0, level))
+            assertThatThrownBy(() -> new Connection(Role.SERVER, Connection.Settings.of(Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT).withCompression(0, level)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compression level");
             assertThatThrownBy(() -> dev.duplex.server.WebSocketServer.builder().compressionLevel(level))
                     .isInstanceOf(IllegalArgumentException.class);

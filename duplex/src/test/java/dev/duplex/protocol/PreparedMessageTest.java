@@ -59,7 +59,7 @@ class PreparedMessageTest {
         Connection c = new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DeflateParameters.DEFAULT);
         c.sendPrepared(p);
         assertThat(Recorder.outbound(c)).isEqualTo("c107f248cdc9c90700");
-        Connection t = new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DeflateParameters.DEFAULT, 64);
+        Connection t = new Connection(Role.SERVER, Connection.Settings.of(Limits.DEFAULTS, MaskSource.fixed(0), DeflateParameters.DEFAULT).withCompression(64, -1));
         t.sendPrepared(p);
         assertThat(Recorder.outbound(t)).isEqualTo("810548656c6c6f");
         c.release();
