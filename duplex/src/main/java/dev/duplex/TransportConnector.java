@@ -70,7 +70,8 @@ final class TransportConnector implements ClientConnector {
                     .limits(o.limits())
                     // The socket enforces its own limit first (error, then close); this is a backstop.
                     .maxBufferedBytes(Math.max(o.maxBufferedAmount(), o.maxBufferedAmount() * 2))
-                    .eventExecutor(o.dispatchOnLoop() ? null : executor);
+                    .eventExecutor(o.dispatchOnLoop() ? null : executor)
+                    .metrics(o.metrics());
             o.headers().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
             if (!url.username().isEmpty() || !url.password().isEmpty()) {
                 // WPT basic-auth: credentials in the URL become Basic authentication.

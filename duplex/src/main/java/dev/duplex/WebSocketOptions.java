@@ -1,5 +1,6 @@
 package dev.duplex;
 
+import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.Limits;
 
 import java.net.InetSocketAddress;
@@ -65,6 +66,7 @@ public final class WebSocketOptions {
     private final Limits limits;
     private final long maxBufferedAmount;
     private final boolean dispatchOnLoop;
+    private final WebSocketMetrics metrics;
 
     private WebSocketOptions(Builder b) {
         this.protocols = List.copyOf(b.protocols);
@@ -81,6 +83,7 @@ public final class WebSocketOptions {
         this.limits = b.limits;
         this.maxBufferedAmount = b.maxBufferedAmount;
         this.dispatchOnLoop = b.dispatchOnLoop;
+        this.metrics = b.metrics;
     }
 
     /** The defaults: no subprotocols, deflate offered, 30 s connect timeout, no keep-alive. */
@@ -109,6 +112,7 @@ public final class WebSocketOptions {
         b.limits = limits;
         b.maxBufferedAmount = maxBufferedAmount;
         b.dispatchOnLoop = dispatchOnLoop;
+        b.metrics = metrics;
         return b;
     }
 
@@ -189,6 +193,11 @@ public final class WebSocketOptions {
         return dispatchOnLoop;
     }
 
+    /** What the connection reports to (see {@link WebSocketMetrics}); default {@link WebSocketMetrics#NONE}. */
+    public WebSocketMetrics metrics() {
+        return metrics;
+    }
+
     private static Map<String, List<String>> freeze(Map<String, List<String>> m) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         m.forEach((k, v) -> copy.put(k, List.copyOf(v)));
@@ -211,6 +220,7 @@ public final class WebSocketOptions {
         private Limits limits = Limits.CLIENT;
         private long maxBufferedAmount = DEFAULT_MAX_BUFFERED_AMOUNT;
         private boolean dispatchOnLoop;
+        private WebSocketMetrics metrics = WebSocketMetrics.NONE;
 
         private Builder() {
         }
@@ -317,6 +327,12 @@ public final class WebSocketOptions {
 
         public Builder dispatchOnLoop(boolean onLoop) {
             this.dispatchOnLoop = onLoop;
+            return this;
+        }
+
+        /** Reports the connection's opens, closes, messages and bytes to {@code metrics}; default none. */
+        public Builder metrics(WebSocketMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 

@@ -35,14 +35,28 @@ final class ChatCommand implements Callable<Integer> {
     int maxRooms;
 
     @Option(names = "--redis", paramLabel = "URI",
-            description = "Share the rooms with other chat servers through Redis pub/sub at URI "
-                    + "(e.g. redis://127.0.0.1:6379): room R uses channel duplex:chat:R. History stays per server.")
+            description = "Share the rooms with other chat servers through Redis at URI (e.g. redis://127.0.0.1:6379): "
+                    + "room R's messages go into the stream duplex:chat-log:R, its notices through the channel "
+                    + "duplex:chat:R, its members into duplex:chat-members:R. Without it the log is in memory.")
     String redis;
+
+    @Option(names = "--presence-ttl", paramLabel = "SECONDS", defaultValue = "15",
+            description = "With --redis: how long the members of a server that died stay in the member lists "
+                    + "(default: ${DEFAULT-VALUE}); each server refreshes its own every third of it.")
+    double presenceTtl;
+
+    @Option(names = "--redis-hold", paramLabel = "SECONDS", defaultValue = "10",
+            description = "With --redis: how long a message said while Redis is unreachable is held (then written, "
+                    + "in order, once Redis is back) before it is refused with an error carrying its cid "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double redisHold;
 
     @Override
     public Integer call() throws InterruptedException {
         ServerSettings settings = server.settings(maxMessage);
-        ChatSettings chat = new ChatSettings(history, maxQueued, maxRooms);
+        ChatSettings chat = new ChatSettings(history, maxQueued, maxRooms,
+                java.time.Duration.ofMillis(Math.round(presenceTtl * 1000)),
+                java.time.Duration.ofMillis(Math.round(redisHold * 1000)));
         RunningServer running;
         try {
             running = ChatServer.start(settings, chat, redis);
@@ -55,7 +69,8 @@ final class ChatCommand implements Callable<Integer> {
                 {"rooms", running.wsUrl("/chat") + "  and " + running.wsUrl("/chat/NAME")},
                 {"chat", "history " + history + " messages, members dropped (1008) past "
                         + ByteSize.format(maxQueued) + " behind, at most " + maxRooms + " rooms"},
-                {"nodes", redis == null ? "this server only" : "Redis " + redis + " (channels duplex:chat:ROOM)"},
+                {"nodes", redis == null ? "this server only (log in memory)"
+                        : "Redis " + redis + " (streams duplex:chat-log:ROOM, channels duplex:chat:ROOM)"},
         });
         Console.runUntilStopped(running);
         return 0;

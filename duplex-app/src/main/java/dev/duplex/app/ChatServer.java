@@ -4,9 +4,16 @@ import dev.duplex.app.chat.ChatRoom;
 import dev.duplex.app.chat.ChatRooms;
 import dev.duplex.app.chat.Outbox;
 import dev.duplex.app.chat.RoomBus;
+import dev.duplex.app.metrics.Monitoring;
+import dev.duplex.metrics.WebSocketMetrics;
+import dev.duplex.redis.MemoryStreamLog;
 import dev.duplex.redis.RedisBroker;
+import dev.duplex.redis.RedisPresence;
+import dev.duplex.redis.RedisStreamLog;
+import dev.duplex.redis.StreamLog;
 import dev.duplex.server.Broadcast;
 import dev.duplex.server.CloseEvent;
+import dev.duplex.server.HttpReply;
 import dev.duplex.server.Message;
 import dev.duplex.server.OriginPolicy;
 import dev.duplex.server.ServerWebSocket;
@@ -38,37 +45,73 @@ public final class ChatServer {
 
     /**
      * A chat server whose rooms are shared through Redis at {@code redisUri} (e.g.
-     * {@code redis://127.0.0.1:6379}; null for a single node): every room's messages and notices
-     * go through the pub/sub channel {@code duplex:chat:ROOM}, so members on other servers sharing
-     * that Redis see them. History stays per server. Connects to Redis before it starts listening.
+     * {@code redis://127.0.0.1:6379}; null for a single node with its log in memory): every room's
+     * messages go into the Redis stream {@code duplex:chat-log:ROOM}, which every server follows,
+     * and its notices through the pub/sub channel {@code duplex:chat:ROOM}. Connects to Redis
+     * before it starts listening.
      */
     public static RunningServer start(ServerSettings settings, ChatSettings chat, String redisUri) {
-        RedisBroker broker = redisUri == null ? null : RedisBroker.connect(redisUri);
+        if (redisUri == null) {
+            MemoryStreamLog log = new MemoryStreamLog(chat.memoryLogCapacity());
+            return startWith(settings, chat, log, chat.memoryLogCapacity(), null, log, null);
+        }
+        RedisStreamLog log = RedisStreamLog.connect(redisUri, chat.logCapacity(), chat.redisHold());
+        RedisBroker broker = null;
+        RedisPresence presence = null;
         try {
-            return startWith(settings, chat, broker);
+            broker = RedisBroker.connect(redisUri);
+            presence = RedisPresence.connect(redisUri, chat.presenceTtl());
+            RedisBroker b = broker;
+            RedisPresence p = presence;
+            AutoCloseable all = () -> closeAll(p, b, log);
+            return startWith(settings, chat, log, chat.logCapacity(), RoomBus.redis(broker, presence), all, broker);
         } catch (RuntimeException e) {
-            if (broker != null) {
-                broker.close();
-            }
+            closeAll(presence, broker, log);
             throw e;
         }
     }
 
-    private static RunningServer startWith(ServerSettings settings, ChatSettings chat, RedisBroker broker) {
-        SocketOutbox outbox = new SocketOutbox(chat.maxQueuedBytes());
+    private static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable r : resources) {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    LOG.warn("closing {} failed", r, e);
+                }
+            }
+        }
+    }
+
+    private static RunningServer startWith(ServerSettings settings, ChatSettings chat, StreamLog log,
+                                           int logCapacity, RoomBus bus, AutoCloseable resources,
+                                           RedisBroker broker) {
+        WebSocketServer.Builder builder = WebSocketServer.builder();
+        Monitoring monitoring = Servers.configure(builder, settings, OriginPolicy.sameHostOrNone(),
+                request -> health(log, bus != null));
+        SocketOutbox outbox = new SocketOutbox(chat.maxQueuedBytes(), monitoring.meters());
         ChatRooms<ServerWebSocket> rooms = new ChatRooms<>(outbox, chat.history(), chat.maxQueuedBytes(),
                 chat.maxRooms(), Clock.systemUTC(), Executors.newVirtualThreadPerTaskExecutor(),
                 (thread, error) -> LOG.error("chat room task failed", error),
-                broker == null ? null : RoomBus.redis(broker));
+                log, logCapacity, bus);
         Members members = new Members(rooms);
+        ChatMeters.bind(monitoring.registry(), rooms, broker);
 
-        WebSocketServer.Builder builder = WebSocketServer.builder();
-        Servers.configure(builder, settings, OriginPolicy.sameHostOrNone());
         builder.route("/chat", members)
                 .route("/chat/{room}", members)
                 .staticResources("/", "web/chat", ChatServer.class.getClassLoader())
                 .staticResources("/", "web/common", ChatServer.class.getClassLoader()); // shared style.css
-        return new RunningServer(builder.build().start(), settings.tls(), broker);
+        return Servers.start(builder, settings, monitoring, resources);
+    }
+
+    /** {@code /health}: 200 while the log's engine answers, 503 while it does not. */
+    private static HttpReply health(StreamLog log, boolean redis) {
+        if (!redis) {
+            return HttpReply.text(200, "ok\n");
+        }
+        return log.reachable()
+                ? HttpReply.text(200, "ok\nbroker: reachable\n")
+                : HttpReply.text(503, "degraded\nbroker: unreachable\n");
     }
 
     /** Server handler for every member socket: hands each event to its room (never blocks). */
@@ -88,7 +131,7 @@ public final class ChatServer {
                 return;
             }
             ws.attach(room);
-            room.join(ws, ws.request().queryParam("name"));
+            room.join(ws, ws.request().queryParam("name"), ws.request().queryParam("since"));
         }
 
         @Override
@@ -114,7 +157,7 @@ public final class ChatServer {
     }
 
     /** The room's view of member sockets: sends, encode-once broadcasts, queue sizes. */
-    private record SocketOutbox(long maxQueuedBytes) implements Outbox<ServerWebSocket> {
+    private record SocketOutbox(long maxQueuedBytes, WebSocketMetrics metrics) implements Outbox<ServerWebSocket> {
 
         @Override
         public void send(ServerWebSocket socket, String text) {
@@ -135,6 +178,9 @@ public final class ChatServer {
 
         @Override
         public void close(ServerWebSocket socket, int code, String reason) {
+            if (code == 1008) {
+                metrics.slowConsumerClosed(); // the room closes members with 1008 only for falling behind
+            }
             socket.close(code, reason);
         }
     }

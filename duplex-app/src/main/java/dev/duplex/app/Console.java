@@ -14,13 +14,16 @@ final class Console {
         for (String[] line : lines) {
             out.printf("  %-7s %s%n", line[0] + ":", line[1]);
         }
+        out.printf("  %-7s %shealth  %sready  %smetrics%n", "ops:", running.httpUrl(), running.httpUrl(),
+                running.httpUrl());
         int cap = settings.effectiveMaxConnections();
         out.printf("  %-7s max message %s, %s, permessage-deflate %s, %s, %d event loops%n", "config:",
                 ByteSize.format(settings.maxMessage()), cap == 0 ? "no connection cap" : "at most " + cap + " connections",
                 settings.deflate() ? "on" : "off",
                 settings.tls() ? "TLS from " + settings.keystore() : "no TLS",
                 Runtime.getRuntime().availableProcessors());
-        out.println("Ctrl-C stops the server (every connection gets 1001, going away).");
+        out.println("Ctrl-C or SIGTERM drains: /ready says 503, every connection gets 1001 (going away), "
+                + "up to " + TimeSpan.format(settings.drainTimeout()) + " for them to close.");
         out.flush();
     }
 
@@ -29,9 +32,11 @@ final class Console {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println();
-            System.out.println("Stopping: " + running.connections() + " open connection(s) get 1001 ...");
-            running.close();
-            System.out.println("Stopped.");
+            System.out.println("Draining: " + running.connections() + " open connection(s) get 1001, up to "
+                    + TimeSpan.format(running.drainTimeout()) + " ...");
+            System.out.flush();
+            int dropped = running.drain();
+            System.out.println("Stopped (" + dropped + " connection(s) dropped at the deadline).");
             System.out.flush();
             stopped.countDown();
         }, "duplex-shutdown"));

@@ -1,6 +1,6 @@
 package dev.duplex.app;
 
-import dev.duplex.protocol.Limits;
+import dev.duplex.app.metrics.Monitoring;
 import dev.duplex.server.OriginPolicy;
 import dev.duplex.server.WebSocketHandler;
 import dev.duplex.server.WebSocketServer;
@@ -23,7 +23,7 @@ public final class EchoServer {
 
     public static RunningServer start(ServerSettings settings) {
         WebSocketServer.Builder builder = WebSocketServer.builder();
-        Servers.configure(builder, settings, OriginPolicy.any());
+        Monitoring monitoring = Servers.configure(builder, settings, OriginPolicy.any());
         // Routes match whole paths, one {param} per segment; this covers any realistic path.
         StringBuilder pattern = new StringBuilder();
         builder.route("/", WebSocketHandler.echo());
@@ -33,6 +33,6 @@ public final class EchoServer {
         }
         builder.staticResources("/", "web/echo", EchoServer.class.getClassLoader());
         builder.staticResources("/", "web/common", EchoServer.class.getClassLoader()); // shared style.css
-        return new RunningServer(builder.build().start(), settings.tls());
+        return Servers.start(builder, settings, monitoring, null);
     }
 }

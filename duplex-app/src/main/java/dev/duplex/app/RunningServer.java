@@ -1,25 +1,25 @@
 package dev.duplex.app;
 
+import dev.duplex.app.metrics.Monitoring;
 import dev.duplex.server.WebSocketServer;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
-/** A started app server: its URLs, and a graceful {@link #close()} (1001 to every connection). */
+/** A started app server: its URLs, and a draining {@link #close()} (1001 to every connection). */
 public final class RunningServer implements AutoCloseable {
 
     private final WebSocketServer server;
-    private final boolean tls;
+    private final ServerSettings settings;
+    private final Monitoring monitoring;
     private final AutoCloseable resource; // closed after the server stops; may be null
 
-    RunningServer(WebSocketServer server, boolean tls) {
-        this(server, tls, null);
-    }
-
-    RunningServer(WebSocketServer server, boolean tls, AutoCloseable resource) {
+    RunningServer(WebSocketServer server, ServerSettings settings, Monitoring monitoring, AutoCloseable resource) {
         this.server = server;
-        this.tls = tls;
+        this.settings = settings;
+        this.monitoring = monitoring;
         this.resource = resource;
     }
 
@@ -29,17 +29,27 @@ public final class RunningServer implements AutoCloseable {
 
     /** The page, e.g. {@code http://127.0.0.1:8080/}; a wildcard bind shows as 127.0.0.1. */
     public String httpUrl() {
-        return (tls ? "https://" : "http://") + authority() + "/";
+        return (settings.tls() ? "https://" : "http://") + authority() + "/";
     }
 
     /** A WebSocket URL on this server, e.g. {@code ws://127.0.0.1:8080/echo}. */
     public String wsUrl(String path) {
-        return (tls ? "wss://" : "ws://") + authority() + path;
+        return (settings.tls() ? "wss://" : "ws://") + authority() + path;
     }
 
     /** How many sockets are open. */
     public int connections() {
         return server.connections().size();
+    }
+
+    /** How long {@link #close()} waits for closing handshakes ({@code --drain-timeout}). */
+    public Duration drainTimeout() {
+        return settings.drainTimeout();
+    }
+
+    /** The metrics registry behind {@code /metrics}. */
+    public Monitoring monitoring() {
+        return monitoring;
     }
 
     WebSocketServer server() {
@@ -60,12 +70,17 @@ public final class RunningServer implements AutoCloseable {
         return host + ":" + bound.getPort();
     }
 
-    /** Stops accepting, sends 1001 to every open socket, waits for the closing handshakes. */
-    @Override
-    public void close() {
+    /**
+     * Drains (see {@link WebSocketServer#shutdown}): /ready answers 503 and new upgrades get 503 from
+     * now on, open sockets get 1001, and what has not closed by the drain timeout is dropped.
+     *
+     * @return how many connections were dropped at the deadline
+     */
+    public int drain() {
         try {
-            server.stop();
+            return server.shutdown(settings.drainTimeout());
         } finally {
+            monitoring.close();
             if (resource != null) {
                 try {
                     resource.close();
@@ -75,5 +90,11 @@ public final class RunningServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** {@link #drain()}. */
+    @Override
+    public void close() {
+        drain();
     }
 }

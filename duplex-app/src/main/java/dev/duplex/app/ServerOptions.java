@@ -3,6 +3,7 @@ package dev.duplex.app;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,6 +45,12 @@ public final class ServerOptions {
                     + "any page, chat only pages from its own host (cross-site WebSocket hijacking).")
     List<String> allowOrigin = new ArrayList<>();
 
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = TimeSpan.class,
+            description = "On SIGTERM (or Ctrl-C): /ready answers 503, new WebSockets are refused with 503, open "
+                    + "ones get 1001, and the server waits this long for their closing handshakes before "
+                    + "dropping the rest (default: ${DEFAULT-VALUE}; e.g. 500ms, 30s, 2m).")
+    Duration drainTimeout;
+
     public int port() {
         return port;
     }
@@ -67,6 +74,6 @@ public final class ServerOptions {
 
     ServerSettings settings(long maxMessage) {
         return new ServerSettings(host, port, tlsKeystore, tlsPassword(), deflate(), maxMessage, maxConnections,
-                allowOrigin);
+                allowOrigin, drainTimeout);
     }
 }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,9 +25,14 @@ import java.util.List;
  *                    no cap, {@link #AUTO} for the process's open-file limit less some headroom
  * @param allowedOrigins the {@code Origin}s whose pages may connect ({@code *} for any); empty for the
  *                    app's own default (see {@link #originPolicy})
+ * @param drainTimeout how long a stopping server waits for its connections' closing handshakes
  */
 public record ServerSettings(String host, int port, Path keystore, char[] password, boolean deflate,
-                             long maxMessage, int maxConnections, List<String> allowedOrigins) {
+                             long maxMessage, int maxConnections, List<String> allowedOrigins,
+                             Duration drainTimeout) {
+
+    /** {@code --drain-timeout}'s default: long enough for a close round trip, short for a deploy. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     public ServerSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -34,7 +40,7 @@ public record ServerSettings(String host, int port, Path keystore, char[] passwo
 
     public ServerSettings(String host, int port, Path keystore, char[] password, boolean deflate,
                           long maxMessage, int maxConnections) {
-        this(host, port, keystore, password, deflate, maxMessage, maxConnections, List.of());
+        this(host, port, keystore, password, deflate, maxMessage, maxConnections, List.of(), DEFAULT_DRAIN_TIMEOUT);
     }
 
     /** {@code maxConnections}: below the open-file limit, which a flood would otherwise exhaust. */
@@ -77,7 +83,8 @@ public record ServerSettings(String host, int port, Path keystore, char[] passwo
 
     /** The same settings with other allowed origins. */
     public ServerSettings withAllowedOrigins(List<String> origins) {
-        return new ServerSettings(host, port, keystore, password, deflate, maxMessage, maxConnections, origins);
+        return new ServerSettings(host, port, keystore, password, deflate, maxMessage, maxConnections, origins,
+                drainTimeout);
     }
 
     /** Plain ws on 127.0.0.1, with permessage-deflate: what tests use. */

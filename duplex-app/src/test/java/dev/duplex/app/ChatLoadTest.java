@@ -171,11 +171,13 @@ class ChatLoadTest {
             }
             assertThat(own).isEqualTo(sent);
         }
+        List<String> referenceIds = members.getFirst().messages.stream().map(j -> j.get("id").asText()).toList();
+        assertThat(referenceIds.stream().map(dev.duplex.redis.StreamId::parse).toList())
+                .as("log ids").doesNotContainNull().isSorted().doesNotHaveDuplicates().hasSize(total);
         for (Member m : members) {
             assertThat(lines(m)).as("messages seen by %s", m.name).isEqualTo(reference);
-            List<Long> seqs = m.messages.stream().map(j -> j.get("seq").asLong()).toList();
-            assertThat(seqs).as("sequence numbers seen by %s", m.name)
-                    .isEqualTo(java.util.stream.LongStream.rangeClosed(1, total).boxed().toList());
+            List<String> ids = m.messages.stream().map(j -> j.get("id").asText()).toList();
+            assertThat(ids).as("ids seen by %s", m.name).isEqualTo(referenceIds);
         }
     }
 
@@ -244,6 +246,9 @@ class ChatLoadTest {
         int[] close = readUntilClose(in);
         assertThat(close[0]).isEqualTo(1008);
         sloth.close();
+        // and /metrics counts it (the room's own check, or the broadcast's if it fell behind in between)
+        assertThat(server.monitoring().registry().scrape())
+                .containsPattern("(?m)^duplex_slow_consumers_closed_total [1-9]");
     }
 
     private static String readHead(InputStream in) throws IOException {

@@ -110,6 +110,52 @@ class ChatPageTest {
         assertThat(lines("#messages li.history")).isEmpty();
     }
 
+    /**
+     * The server under the page stops (1001) and starts again on the same port while a member on
+     * another server (sharing a real {@code redis-server}) keeps talking: the page shows
+     * "Reconnecting…", comes back with {@code since}, and shows every line once, in order.
+     */
+    @Test
+    void thePageResumesWhenItsServerRestartsUnderIt() throws Exception {
+        try (dev.duplex.redis.testing.RedisServer redis = dev.duplex.redis.testing.RedisServer.start();
+             HttpClient http = HttpClient.newHttpClient()) {
+            RunningServer[] under = {ChatServer.start(ServerSettings.loopback(0, ChatServer.DEFAULT_MAX_MESSAGE),
+                    ChatSettings.DEFAULTS, redis.uri())};
+            int port = under[0].port();
+            RunningServer other = ChatServer.start(ServerSettings.loopback(0, ChatServer.DEFAULT_MAX_MESSAGE),
+                    ChatSettings.DEFAULTS, redis.uri());
+            ChatMember bob = new ChatMember(http, "bob");
+            try {
+                bob.connect(other.wsUrl("/chat/resume"));
+                browser.driver.switchTo().newWindow(WindowType.TAB);
+                browser.open(under[0].httpUrl() + "?room=resume&name=alice");
+                browser.awaitText("status-label", "Connection established!");
+                bob.say("one", "b1");
+                awaitLine("#messages li.message .text", "one");
+
+                under[0].close(); // 1001 to the page
+                browser.awaitText("status-label", "Reconnecting…");
+                bob.say("two", "b2");
+                bob.say("three", "b3");
+                bob.await("its own three lines", m -> m.messageCount() == 3);
+                under[0] = ChatServer.start(ServerSettings.loopback(port, ChatServer.DEFAULT_MAX_MESSAGE),
+                        ChatSettings.DEFAULTS, redis.uri());
+
+                browser.awaitText("status-label", "Connection established!");
+                awaitLine("#messages li.notice", "Reconnected to /chat/resume as alice.");
+                bob.say("four", "b4");
+                awaitLine("#messages li.message .text", "four");
+                assertThat(lines("#messages li.message .text")).containsExactly("one", "two", "three", "four");
+                assertThat(lines("#messages li.notice")).noneMatch(n -> n.startsWith("Some messages may be missing"));
+                browser.screenshot("chat-page-resumed");
+            } finally {
+                bob.close();
+                under[0].close();
+                other.close();
+            }
+        }
+    }
+
     private static void sendPlainLine(String url, String line) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         WebSocket ws = http.newWebSocketBuilder()

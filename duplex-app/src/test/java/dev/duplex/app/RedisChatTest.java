@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * {@code duplex chat --redis}: two chat servers in this JVM share a real {@code redis-server}
  * (started by the test on a free port, stopped after), one member on each; messages and notices
- * cross nodes in one order, the newcomer does not get its own join notice, and each node's history
- * holds what it delivered, remote messages included. Waits are for events, with generous limits.
+ * cross nodes in one order, the newcomer does not get its own join notice, and history comes from
+ * the room's log. Waits are for events, with generous limits.
  */
 class RedisChatTest {
 
@@ -121,7 +121,7 @@ class RedisChatTest {
             assertMessage(bob.next(), "alice", "line " + i);
         }
 
-        // History is per node, and node B's holds what it delivered from node A.
+        // History comes from the room's log: the same on every node.
         Member carol = join(nodeB, "carol");
         JsonNode carolWelcome = carol.next();
         List<String> history = new ArrayList<>();

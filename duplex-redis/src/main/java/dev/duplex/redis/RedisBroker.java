@@ -119,6 +119,16 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    /** Whether both Redis connections are up (false while Lettuce reconnects). */
+    public boolean connected() {
+        return pub.isOpen() && sub.isOpen();
+    }
+
+    /** How many channels are subscribed. */
+    public int channels() {
+        return channels.size();
+    }
+
     @Override
     public void close() {
         channels.clear();

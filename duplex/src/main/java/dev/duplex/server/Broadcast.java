@@ -1,5 +1,6 @@
 package dev.duplex.server;
 
+import dev.duplex.metrics.Limit;
 import dev.duplex.protocol.State;
 import dev.duplex.transport.WsChannel;
 
@@ -54,7 +55,9 @@ public final class Broadcast {
                 continue;
             }
             if (ws.bufferedAmount() > maxBuffered) {
+                ws.channel().metrics().limitExceeded(Limit.BROADCAST_QUEUE);
                 if (policy == Overflow.CLOSE) {
+                    ws.channel().metrics().slowConsumerClosed();
                     ws.close(1008, "too slow");
                 }
                 continue;

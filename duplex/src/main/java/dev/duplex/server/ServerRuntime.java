@@ -38,6 +38,10 @@ final class ServerRuntime implements ServerCallbacks {
     private volatile InetSocketAddress address;
     private boolean started;
     private boolean stopped;
+    /** Set once, when a shutdown starts: upgrades are answered 503 from then on. */
+    private volatile boolean draining;
+    /** Set by close() during a shutdown: the shutdown stops waiting and drops what is left. */
+    private volatile boolean cutShort;
 
     ServerRuntime(WebSocketServer server) {
         this.config = server.config;
@@ -53,7 +57,7 @@ final class ServerRuntime implements ServerCallbacks {
         ConnectionConfig cc = new ConnectionConfig(c.limits, random::nextInt, c.deflate ? c.compressionThreshold : 0, c.compressionLevel,
                 c.handshakeTimeout, c.closeTimeout, c.idleTimeout, c.pingInterval, c.pongTimeout,
                 c.maxBufferedBytes, Math.min(c.maxBufferedBytes, 4L << 20), 1L << 20,
-                c.virtualThreadHandlers ? Dispatch.virtualThread() : null, 64, 16);
+                c.virtualThreadHandlers ? Dispatch.virtualThread() : null, 64, 16, c.metrics);
         int threads = c.threads > 0 ? c.threads : EventLoopGroup.defaultThreads();
         group = new EventLoopGroup("duplex-server", threads, c.clock, false);
         InetSocketAddress bind = c.bindAddress == null ? new InetSocketAddress(c.port)
@@ -80,19 +84,22 @@ final class ServerRuntime implements ServerCallbacks {
         return open;
     }
 
-    void stop() {
-        synchronized (this) {
-            if (!started || stopped) {
-                return;
-            }
-            stopped = true;
+    boolean draining() {
+        return draining;
+    }
+
+    /** See {@link WebSocketServer#shutdown(java.time.Duration)}. */
+    int shutdown(java.time.Duration grace) {
+        if (!markStopped()) {
+            return 0;
         }
-        acceptor.close().join();
+        long deadline = System.nanoTime() + grace.toNanos();
+        draining = true;
+        // A socket upgraded while this walk runs is closed by upgrade() itself (it reads draining).
         for (ServerWebSocket ws : open) {
-            ws.channel().close(CloseCode.GOING_AWAY, "server shutting down");
+            sayGoingAway(ws);
         }
-        long deadline = System.nanoTime() + config.shutdownGrace.toNanos();
-        while (!open.isEmpty() && System.nanoTime() - deadline < 0) {
+        while (!open.isEmpty() && !cutShort && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -100,7 +107,35 @@ final class ServerRuntime implements ServerCallbacks {
                 break;
             }
         }
+        int dropped = open.size();
+        stopNow();
+        return dropped;
+    }
+
+    /** See {@link WebSocketServer#close()}. */
+    void close() {
+        if (markStopped()) {
+            stopNow();
+        } else {
+            cutShort = true;
+        }
+    }
+
+    private synchronized boolean markStopped() {
+        if (!started || stopped) {
+            return false;
+        }
+        stopped = true;
+        return true;
+    }
+
+    private void stopNow() {
+        acceptor.close().join();
         group.shutdown().join();
+    }
+
+    private static void sayGoingAway(ServerWebSocket ws) {
+        ws.channel().close(CloseCode.GOING_AWAY, "server shutting down");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -118,6 +153,10 @@ final class ServerRuntime implements ServerCallbacks {
     }
 
     private void upgrade(HttpRequest request, ServerRequest req, ServerExchange exchange) {
+        if (draining) {
+            exchange.reject(ServerHandshake.reject(503, "Server is shutting down; try another.\n"));
+            return;
+        }
         WebSocketServer.Route route = null;
         Map<String, String> params = null;
         for (WebSocketServer.Route r : config.routes) {
@@ -184,6 +223,9 @@ final class ServerRuntime implements ServerCallbacks {
         exchange.upgrade(accepted, events);
         if (route.handler().receivesParts()) {
             exchange.channel().streamMessages(true); // on this loop, before any frame is read
+        }
+        if (draining) {
+            sayGoingAway(ws); // upgraded while shutdown() walked the open sockets: it may have missed this one
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.duplex.server;
 
+import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.Limits;
 import dev.duplex.transport.Clock;
 
@@ -65,18 +66,55 @@ public final class WebSocketServer implements AutoCloseable {
         return runtime.connections();
     }
 
-    /**
-     * Graceful shutdown: stop accepting, send 1001 (going away) to every open socket, wait up to the
-     * shutdown grace period for the closing handshakes, then drop what is left and stop the loops.
-     * Blocks until done; idempotent.
-     */
-    public void stop() {
-        runtime.stop();
+    /** Bytes accepted for sending and not yet written, summed over the open sockets (a walk over them). */
+    public long bufferedAmount() {
+        long sum = 0;
+        for (ServerWebSocket ws : runtime.connections()) {
+            sum += ws.bufferedAmount();
+        }
+        return sum;
     }
 
+    /**
+     * Drains and stops, waiting at most {@code deadline} (blocks; see the README's "Draining"):
+     * <ol>
+     *   <li>from now on, {@link #draining()} is true and every new upgrade request is answered
+     *       {@code 503 Service Unavailable}; the port stays open and plain HTTP routes keep answering,
+     *       so a health or readiness check can still tell a load balancer to send clients elsewhere;</li>
+     *   <li>every open socket is sent a close frame with 1001 (going away): RFC 6455's code for a
+     *       server going down, the one every client knows; whether the process comes back (1012,
+     *       service restart, in the IANA registry only) is not the server's to know, and a client
+     *       that reconnects treats the two alike;</li>
+     *   <li>it waits for the closing handshakes until no socket is open or the deadline passes;</li>
+     *   <li>it stops listening and drops what is left (those peers see 1006), then stops the loops.</li>
+     * </ol>
+     * Idempotent: a second call (or one after {@link #close()}) returns 0 at once.
+     *
+     * @return how many sockets were still open at the deadline and were dropped
+     */
+    public int shutdown(Duration deadline) {
+        return runtime.shutdown(deadline);
+    }
+
+    /** True from the start of {@link #shutdown(Duration)}: the server takes no new WebSockets. */
+    public boolean draining() {
+        return runtime.draining();
+    }
+
+    /** {@link #shutdown(Duration)} with the builder's {@link Builder#shutdownGrace(Duration)}. */
+    public void stop() {
+        runtime.shutdown(config.shutdownGrace);
+    }
+
+    /**
+     * Stops at once: stops listening, drops every connection without a closing handshake (peers see
+     * 1006) and stops the loops. Blocks until done; idempotent. {@link #shutdown(Duration)} is the
+     * graceful form; called while one runs, this ends its wait at once (that call then drops what is
+     * left and returns).
+     */
     @Override
     public void close() {
-        stop();
+        runtime.close();
     }
 
     /** Server configuration; every setting has a safe default. */
@@ -106,6 +144,7 @@ public final class WebSocketServer implements AutoCloseable {
         int backlog = 1024;
         int maxConnections;
         Clock clock = Clock.SYSTEM;
+        WebSocketMetrics metrics = WebSocketMetrics.NONE;
 
         private Builder() {}
 
@@ -221,6 +260,12 @@ public final class WebSocketServer implements AutoCloseable {
         /** Time a peer has to answer our close frame before TCP is dropped; default 10 s. */
         public Builder closeTimeout(Duration d) {
             this.closeTimeout = positive(d);
+            return this;
+        }
+
+        /** What the server's connections report to (see {@link WebSocketMetrics}); default none. */
+        public Builder metrics(WebSocketMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics);
             return this;
         }
 

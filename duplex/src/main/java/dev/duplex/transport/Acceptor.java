@@ -1,5 +1,7 @@
 package dev.duplex.transport;
 
+import dev.duplex.metrics.Limit;
+
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -140,6 +142,7 @@ public final class Acceptor implements EventLoop.Handler, EventLoop.Closeable {
     }
 
     private void refuse(SocketChannel ch) {
+        config.metrics().limitExceeded(Limit.CONNECTIONS);
         long n = refused.incrementAndGet();
         long now = System.nanoTime();
         if (lastRefusalLog == Long.MIN_VALUE || now - lastRefusalLog > 10_000_000_000L) {

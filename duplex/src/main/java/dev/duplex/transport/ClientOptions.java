@@ -1,5 +1,6 @@
 package dev.duplex.transport;
 
+import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.Limits;
 import dev.duplex.protocol.MaskSource;
 
@@ -46,6 +47,7 @@ public final class ClientOptions {
     final int eventHighWater;
     final int eventLowWater;
     final MaskSource masks;
+    final WebSocketMetrics metrics;
 
     private ClientOptions(Builder b) {
         this.uri = b.uri;
@@ -76,6 +78,7 @@ public final class ClientOptions {
         this.eventHighWater = b.eventHighWater;
         this.eventLowWater = b.eventLowWater;
         this.masks = b.masks;
+        this.metrics = b.metrics;
     }
 
     /** Starts options for {@code uri}: scheme {@code ws} or {@code wss} (also {@code http}/{@code https}), with a host. */
@@ -101,7 +104,7 @@ public final class ClientOptions {
         return new ConnectionConfig(limits, masks, compressionThreshold, compressionLevel,
                 handshakeTimeout, closeTimeout, Duration.ZERO, pingInterval, pongTimeout,
                 maxBufferedBytes, Math.max(1 << 20, maxBufferedBytes / 4), 1 << 18,
-                eventExecutor, eventHighWater, eventLowWater);
+                eventExecutor, eventHighWater, eventLowWater, metrics);
     }
 
     /** Builder; every setting has a default. */
@@ -126,6 +129,7 @@ public final class ClientOptions {
         private int eventHighWater = 64;
         private int eventLowWater = 16;
         private MaskSource masks;
+        private WebSocketMetrics metrics = WebSocketMetrics.NONE;
 
         private Builder(URI uri) {
             Objects.requireNonNull(uri, "uri");
@@ -209,6 +213,9 @@ public final class ClientOptions {
 
         /** Source of masking keys and the handshake nonce; default backed by {@link SecureRandom}. */
         public Builder masks(MaskSource masks) { this.masks = masks; return this; }
+
+        /** What the connection reports to; default {@link WebSocketMetrics#NONE}. */
+        public Builder metrics(WebSocketMetrics metrics) { this.metrics = Objects.requireNonNull(metrics); return this; }
 
         public ClientOptions build() {
             if (masks == null) {

@@ -23,6 +23,11 @@ final class CommandQueue {
         static final int PART = 8;
         static final int TEXT_PART = 1;
         static final int LAST_PART = 2;
+
+        /** A whole message, or the last part of one (a streamed message counts once). */
+        static boolean endsMessage(int kind) {
+            return kind <= PREPARED || ((kind & PART) != 0 && (kind & LAST_PART) != 0);
+        }
     }
 
     private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();

@@ -92,6 +92,7 @@ final class ServerHttpExchange implements ServerExchange, HttpPhase {
     @Override
     public void reject(HttpResponse response) {
         answered = true;
+        connection.metrics().handshakeRejected(response.status());
         connection.writeHttp(response.toBytes(), true);
     }
 

@@ -1,10 +1,13 @@
 package dev.duplex.transport;
 
+import dev.duplex.metrics.Limit;
+import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.CloseCode;
 import dev.duplex.protocol.Connection;
 import dev.duplex.protocol.DeflateParameters;
 import dev.duplex.protocol.PreparedMessage;
 import dev.duplex.protocol.ProtocolEvent;
+import dev.duplex.protocol.ProtocolException;
 import dev.duplex.protocol.Role;
 import dev.duplex.protocol.ServerHandshake;
 import dev.duplex.protocol.State;
@@ -107,7 +110,7 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
                 TransportMetrics.TLS_SESSIONS.incrementAndGet();
                 c.phase = Phase.TLS;
             }
-            c.wire = new Wire(ch, loop.register(ch, SelectionKey.OP_READ, c), tls);
+            c.wire = new Wire(ch, loop.register(ch, SelectionKey.OP_READ, c), tls, config.metrics());
             c.handshakeTimer = loop.schedule(c::onHandshakeTimeout, config.nanos(config.handshakeTimeout()));
             if (tls != null) {
                 tls.begin();
@@ -138,7 +141,7 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
      */
     void dialed(SocketChannel ch, SelectionKey k, TlsSession session, ByteBuffer leftover) {
         dialer = null;
-        wire = new Wire(ch, k, session);
+        wire = new Wire(ch, k, session, config.metrics());
         try {
             remote = (InetSocketAddress) ch.getRemoteAddress();
             local = (InetSocketAddress) ch.getLocalAddress();
@@ -363,6 +366,7 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
             conn.holdCloseUntilPolled();
         }
         TransportMetrics.CONNECTIONS.incrementAndGet();
+        config.metrics().connectionOpened();
         listener = l;
         http = null;
         protocol = subprotocol == null ? "" : subprotocol;
@@ -413,11 +417,15 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
         ProtocolEvent e;
         while (!(dispatcher != null && conn.closeHeld() && !dispatcher.idle())
                 && (e = conn.pollEvent()) != null) {
-            if (e instanceof ProtocolEvent.Closed) {
+            if (e instanceof ProtocolEvent.Closed c) {
                 if (closedDelivered) {
                     continue;
                 }
                 closedDelivered = true;
+                countClosed(c);
+            } else if (e instanceof ProtocolEvent.TextMessage || e instanceof ProtocolEvent.BinaryMessage
+                    || (e instanceof ProtocolEvent.MessagePart p && p.last())) {
+                config.metrics().messageReceived();
             }
             if (e instanceof ProtocolEvent.MessagePart p && p.data().isDirect()) {
                 if (dispatcher != null) {
@@ -428,6 +436,17 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
                 }
             }
             deliver(e);
+        }
+    }
+
+    private void countClosed(ProtocolEvent.Closed c) {
+        WebSocketMetrics m = config.metrics();
+        m.connectionClosed(c.code().code());
+        if (c.cause() instanceof ProtocolException pe) {
+            Limit limit = Limit.of(pe.violation());
+            if (limit != null) {
+                m.limitExceeded(limit);
+            }
         }
     }
 
@@ -451,6 +470,8 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
         }
         if (wire.queuedBytes() > config.maxBufferedBytes() && conn.state() != State.CLOSED) {
             // WHATWG "flag the WebSocket as full": fail rather than buffer without bound.
+            config.metrics().limitExceeded(Limit.SEND_QUEUE);
+            config.metrics().slowConsumerClosed();
             conn.fail(CloseCode.ABNORMAL_CLOSURE, "send queue over its limit",
                     new IOException("send queue over " + config.maxBufferedBytes() + " bytes"));
             release(wire.clearQueue(loop.bufferPool()));
@@ -524,6 +545,11 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
         if (credit != 0) {
             addBuffered(-credit);
         }
+    }
+
+    @Override
+    public WebSocketMetrics metrics() {
+        return config.metrics();
     }
 
     @Override
@@ -808,6 +834,9 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
         if (conn == null || conn.state() != State.OPEN || phase != Phase.OPEN) {
             release(credit);
             return;
+        }
+        if (CommandQueue.Command.endsMessage(kind)) {
+            config.metrics().messageSent();
         }
         switch (kind) {
             case CommandQueue.Command.TEXT -> conn.sendText((String) payload);

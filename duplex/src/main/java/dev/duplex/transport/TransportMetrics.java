@@ -4,7 +4,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Process-wide counters of live transport resources, so tests can assert that nothing leaks: after
- * every connection has ended, all of them are back to zero.
+ * every connection has ended, all of them are back to zero. Not for applications: what a server or
+ * client reports to them goes through {@link dev.duplex.metrics.WebSocketMetrics}.
  */
 public final class TransportMetrics {
 

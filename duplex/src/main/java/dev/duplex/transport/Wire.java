@@ -1,5 +1,6 @@
 package dev.duplex.transport;
 
+import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.BufferPool;
 
 import javax.net.ssl.SSLException;
@@ -26,6 +27,8 @@ final class Wire {
     private final SocketChannel channel;
     private final SelectionKey key;
     private final TlsSession tls;
+    /** Counts the bytes that cross the socket (after TLS). */
+    private final WebSocketMetrics metrics;
     /**
      * Null while empty after the 101 (most of a busy server's WebSockets sit idle after the
      * upgrade); made again by the next write. See {@link #queue()}.
@@ -33,10 +36,11 @@ final class Wire {
     private WriteQueue queue = new WriteQueue();
     private int readPaused;
 
-    Wire(SocketChannel channel, SelectionKey key, TlsSession tls) {
+    Wire(SocketChannel channel, SelectionKey key, TlsSession tls, WebSocketMetrics metrics) {
         this.channel = channel;
         this.key = key;
         this.tls = tls;
+        this.metrics = metrics;
     }
 
     SocketChannel channel() {
@@ -56,7 +60,11 @@ final class Wire {
 
     /** Reads into {@code buf}: bytes read, 0 for none now, -1 at the peer's EOF. */
     int read(ByteBuffer buf) throws IOException {
-        return channel.read(buf);
+        int n = channel.read(buf);
+        if (n > 0) {
+            metrics.bytesReceived(n);
+        }
+        return n;
     }
 
     /**
@@ -142,7 +150,15 @@ final class Wire {
     /** Writes what the socket takes (encrypting first under TLS); returns the credit of what left. */
     long write(BufferPool pool) throws IOException {
         if (tls == null) {
-            return queueEmpty() ? 0 : queue.writeTo(channel, pool);
+            if (queueEmpty()) {
+                return 0;
+            }
+            long before = queue.bytes();
+            try {
+                return queue.writeTo(channel, pool);
+            } finally {
+                metrics.bytesSent(before - queue.bytes());
+            }
         }
         long credit = 0;
         while (true) {
@@ -176,7 +192,7 @@ final class Wire {
         }
         out.flip();
         try {
-            channel.write(out);
+            metrics.bytesSent(channel.write(out));
         } finally {
             out.compact();
         }

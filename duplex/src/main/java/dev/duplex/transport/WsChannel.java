@@ -101,6 +101,11 @@ public interface WsChannel {
     /** This side's address, or null before the TCP connection exists. */
     InetSocketAddress localAddress();
 
+    /** What this channel reports to (see {@link dev.duplex.metrics.WebSocketMetrics}). */
+    default dev.duplex.metrics.WebSocketMetrics metrics() {
+        return dev.duplex.metrics.WebSocketMetrics.NONE;
+    }
+
     /** Keeps {@code o} with this channel for the layer above (the server keeps its socket object here). */
     void attach(Object o);
 

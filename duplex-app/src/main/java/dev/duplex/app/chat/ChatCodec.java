@@ -20,7 +20,8 @@ final class ChatCodec {
 
     /** What a member sent, decoded. */
     sealed interface Inbound {
-        record Say(String text) implements Inbound {}
+        /** {@code cid}: the client's own id for the message, or null. */
+        record Say(String text, String cid) implements Inbound {}
 
         record Rename(String name) implements Inbound {}
     }
@@ -41,7 +42,8 @@ final class ChatCodec {
                 JsonNode node = JSON.readTree(trimmed);
                 String type = node.path("type").asText("");
                 if (type.equals("message") && node.path("text").isTextual()) {
-                    return new Inbound.Say(node.get("text").asText());
+                    JsonNode cid = node.path("cid");
+                    return new Inbound.Say(node.get("text").asText(), cid.isTextual() ? cid.asText() : null);
                 }
                 if (type.equals("name") && node.path("name").isTextual()) {
                     return new Inbound.Rename(node.get("name").asText());
@@ -50,23 +52,36 @@ final class ChatCodec {
                 // a plain line that happens to start with '{'
             }
         }
-        return new Inbound.Say(frame);
+        return new Inbound.Say(frame, null);
     }
 
-    static String message(long seq, String from, String text, Instant time) {
-        ObjectNode m = object("message");
-        m.put("seq", seq);
+    /**
+     * A message as the room's log holds it: {@code {"from":…,"text":…,"time":…}} and {@code cid}
+     * when the client gave one. {@link #message} makes the wire form.
+     */
+    static String body(String from, String text, Instant time, String cid) {
+        ObjectNode m = JSON.createObjectNode();
         m.put("from", from);
         m.put("text", text);
         m.put("time", time.toString());
+        if (cid != null) {
+            m.put("cid", cid);
+        }
         return write(m);
     }
 
-    static String welcome(String room, String you, Collection<String> members, List<String> history) {
+    /** The {@code message} event for a log entry: its id (digits and a dash) put in front of its body. */
+    static String message(String id, String body) {
+        return "{\"type\":\"message\",\"id\":\"" + id + "\"," + body.substring(1);
+    }
+
+    static String welcome(String room, String you, Collection<String> members, boolean resumed,
+                          List<String> history) {
         ObjectNode m = object("welcome");
         m.put("room", room);
         m.put("you", you);
         names(m, members);
+        m.put("resumed", resumed);
         ArrayNode past = m.putArray("history");
         for (String encoded : history) {
             past.add(read(encoded));
@@ -96,9 +111,13 @@ final class ChatCodec {
         return write(m);
     }
 
-    static String error(String text) {
+    /** {@code cid}: the client's id of the message refused, or null. */
+    static String error(String text, String cid) {
         ObjectNode m = object("error");
         m.put("text", text);
+        if (cid != null) {
+            m.put("cid", cid);
+        }
         return write(m);
     }
 

@@ -1,13 +1,16 @@
 package dev.duplex.app.chat;
 
+import dev.duplex.redis.StreamLog;
+
 import java.time.Clock;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 
 /**
- * All rooms of a chat server, created on first use and kept (with their history) while the server
- * runs. Rooms are capped, so arbitrary paths cannot grow memory without bound.
+ * All rooms of a chat server, created on first use and kept while the server runs. Rooms are
+ * capped, so arbitrary paths cannot grow memory without bound.
  *
  * @param <S> the socket type (see {@link Outbox})
  */
@@ -21,28 +24,29 @@ public final class ChatRooms<S> {
     private final Clock clock;
     private final Executor backing;
     private final Thread.UncaughtExceptionHandler onError;
+    private final StreamLog log;
+    private final int logCapacity;
     private final RoomBus bus;
 
     /**
-     * @param backing executor the rooms' serial owners run on (a virtual-thread-per-task executor)
+     * @param backing     executor the rooms' serial owners run on (a virtual-thread-per-task executor)
+     * @param log         the rooms' message logs (one stream per room)
+     * @param logCapacity entries the log keeps per room (about), so the most a resume returns
+     * @param bus         carries the rooms' notices between nodes; null for a single node
      */
     public ChatRooms(Outbox<S> outbox, int historySize, long maxQueuedBytes, int maxRooms,
-                     Clock clock, Executor backing, Thread.UncaughtExceptionHandler onError) {
-        this(outbox, historySize, maxQueuedBytes, maxRooms, clock, backing, onError, null);
-    }
-
-    /** @param bus carries the rooms' events between nodes; null for a single node */
-    public ChatRooms(Outbox<S> outbox, int historySize, long maxQueuedBytes, int maxRooms,
                      Clock clock, Executor backing, Thread.UncaughtExceptionHandler onError,
-                     RoomBus bus) {
-        this.bus = bus;
-        this.outbox = outbox;
+                     StreamLog log, int logCapacity, RoomBus bus) {
+        this.outbox = Objects.requireNonNull(outbox);
         this.historySize = historySize;
         this.maxQueuedBytes = maxQueuedBytes;
         this.maxRooms = maxRooms;
-        this.clock = clock;
-        this.backing = backing;
-        this.onError = onError;
+        this.clock = Objects.requireNonNull(clock);
+        this.backing = Objects.requireNonNull(backing);
+        this.onError = Objects.requireNonNull(onError);
+        this.log = Objects.requireNonNull(log);
+        this.logCapacity = logCapacity;
+        this.bus = bus;
     }
 
     /** The room with this name, created if needed; null when {@code maxRooms} exist already. */
@@ -53,8 +57,8 @@ public final class ChatRooms<S> {
         }
         return rooms.computeIfAbsent(name, n -> {
             ChatRoom<S> created = new ChatRoom<>(n, outbox, historySize, maxQueuedBytes, clock,
-                    new SerialExecutor(backing, onError), bus);
-            created.openBus(); // asynchronous: the room's first publishes wait for the subscription
+                    new SerialExecutor(backing, onError), log, logCapacity, bus);
+            created.open(); // asynchronous: newcomers are welcomed once the log's first batch is in
             return created;
         });
     }

@@ -1,5 +1,6 @@
 package dev.duplex.bench.load;
 
+import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.server.MessagePart;
 import dev.duplex.server.ServerWebSocket;
 import dev.duplex.server.WebSocketHandler;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Issue 7, end to end: the bytes the server's event-loop thread allocates per echoed message, over
@@ -30,13 +32,17 @@ import java.util.concurrent.TimeUnit;
  * <p>Usage: {@code java -cp benchmarks.jar dev.duplex.bench.load.LoopAllocation [sizes...]}
  * (default 32 65536); {@code -Dmessages=N} measured messages per case (default 100000, warm-up as
  * many); {@code -Dhandler=whole} measures the whole-message echo ({@code ws.onmessage(ws::send)})
- * instead. Prints one line per case: size, mode, bytes per message.
+ * instead; {@code -Dmetrics=adders} has the server report to a {@link WebSocketMetrics} that counts
+ * in {@code LongAdder}s, as the apps' Micrometer meters do (default: none). Prints one line per
+ * case: size, mode, bytes per message.
  */
 public final class LoopAllocation {
 
     private static final int BURST = 16;
     /** {@code -Dhandler=whole}: echo whole messages ({@code ws.onmessage(ws::send)}) instead of parts. */
     private static final boolean WHOLE = "whole".equals(System.getProperty("handler"));
+    /** {@code -Dmetrics=adders}: count every hook call in LongAdders, as the apps do. */
+    private static final boolean ADDERS = "adders".equals(System.getProperty("metrics"));
 
     private LoopAllocation() {}
 
@@ -80,6 +86,7 @@ public final class LoopAllocation {
             }
         };
         try (WebSocketServer server = WebSocketServer.builder().port(0).bindAddress("127.0.0.1").threads(1)
+                .metrics(ADDERS ? new Adders() : WebSocketMetrics.NONE)
                 .route("/echo", WHOLE ? whole : parts).build().start()) {
             try (SocketChannel ch = ClientHandshake.open(new InetSocketAddress("127.0.0.1", server.port()), "/echo")) {
                 Thread loop = loopThread.get(30, TimeUnit.SECONDS);
@@ -101,6 +108,19 @@ public final class LoopAllocation {
                 return (double) (after - before) / (messages / burst * burst);
             }
         }
+    }
+
+    /** A {@link WebSocketMetrics} that counts what the hot path reports, as the apps' meters do. */
+    private static final class Adders implements WebSocketMetrics {
+        final LongAdder messagesIn = new LongAdder();
+        final LongAdder messagesOut = new LongAdder();
+        final LongAdder bytesIn = new LongAdder();
+        final LongAdder bytesOut = new LongAdder();
+
+        @Override public void messageReceived() { messagesIn.increment(); }
+        @Override public void messageSent() { messagesOut.increment(); }
+        @Override public void bytesReceived(long bytes) { bytesIn.add(bytes); }
+        @Override public void bytesSent(long bytes) { bytesOut.add(bytes); }
     }
 
     /** Counts whole echoed messages (a 64 KiB message may come back in several parts, so in frames). */
