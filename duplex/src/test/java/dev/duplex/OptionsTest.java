@@ -1,5 +1,6 @@
 package dev.duplex;
 
+import dev.duplex.testing.TestCertificates;
 import static dev.duplex.Recorder.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +24,7 @@ class OptionsTest extends ServerTestBase {
     void wssWithATrustedCertificate() throws Exception {
         try (TestServer tls = TestServer.tls()) {
             WebSocket ws = new WebSocket(tls.url("/echo"),
-                    WebSocketOptions.builder().sslContext(TestTls.get().clientContext).build());
+                    WebSocketOptions.builder().sslContext(TestCertificates.get().clientContext()).build());
             assertThat(ws.awaitOpen(TIMEOUT)).isTrue();
             Recorder r = Recorder.on(ws);
             ws.send("over tls");

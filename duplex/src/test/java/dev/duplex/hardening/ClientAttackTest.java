@@ -5,7 +5,7 @@ import dev.duplex.WebSocket;
 import dev.duplex.WebSocketOptions;
 import dev.duplex.server.WebSocketServer;
 import dev.duplex.transport.Leaks;
-import dev.duplex.transport.TestCertificates;
+import dev.duplex.testing.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

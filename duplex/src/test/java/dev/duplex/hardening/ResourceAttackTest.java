@@ -1,7 +1,7 @@
 package dev.duplex.hardening;
 
 import dev.duplex.transport.RawClient;
-import dev.duplex.transport.TestCertificates;
+import dev.duplex.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

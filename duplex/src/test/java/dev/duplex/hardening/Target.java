@@ -94,7 +94,7 @@ final class Target implements AutoCloseable {
      * connection, served by the single loop after the earlier ones.
      */
     void barrier2Tls() throws IOException {
-        var factory = dev.duplex.transport.TestCertificates.get().clientContext().getSocketFactory();
+        var factory = dev.duplex.testing.TestCertificates.get().clientContext().getSocketFactory();
         try (java.net.Socket s = factory.createSocket("localhost", port())) {
             s.setSoTimeout(60_000);
             s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"

@@ -2,7 +2,7 @@ package dev.duplex.server;
 
 import dev.duplex.protocol.Limits;
 import dev.duplex.transport.Leaks;
-import dev.duplex.transport.TestCertificates;
+import dev.duplex.testing.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -362,7 +362,7 @@ class ServerFeaturesTest {
 
     @Test
     void failedTlsHandshakeLeaksNothingAndTheServerKeepsServing() throws Exception {
-        try (WebSocketServer server = base().tls(dev.duplex.transport.TestCertificates.get().serverContext())
+        try (WebSocketServer server = base().tls(dev.duplex.testing.TestCertificates.get().serverContext())
                 .route("/echo", ws -> ws.onmessage(ws::send)).build().start()) {
             String url = "wss://localhost:" + server.port() + "/echo";
             // the default trust store does not know our self-signed certificate
@@ -376,7 +376,7 @@ class ServerFeaturesTest {
                 assertThat(raw.awaitEof()).isTrue();
             }
             try (HttpClient trusting = HttpClient.newBuilder()
-                    .sslContext(dev.duplex.transport.TestCertificates.get().clientContext()).build()) {
+                    .sslContext(dev.duplex.testing.TestCertificates.get().clientContext()).build()) {
                 JdkClient l = new JdkClient();
                 WebSocket ws = connect(trusting, url, l);
                 ws.sendText("still serving", true);

@@ -1,5 +1,6 @@
 package dev.duplex.transport;
 
+import dev.duplex.testing.TestCertificates;
 import dev.duplex.protocol.CloseCode;
 import dev.duplex.protocol.ProtocolEvent;
 import dev.duplex.protocol.State;

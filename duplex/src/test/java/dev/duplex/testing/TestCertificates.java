@@ -1,4 +1,4 @@
-package dev.duplex.transport;
+package dev.duplex.testing;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
