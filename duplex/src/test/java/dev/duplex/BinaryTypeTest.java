@@ -11,7 +11,7 @@ class BinaryTypeTest extends ServerTestBase {
     @Test
     void defaultBlobDeliversABlob() throws Exception { // Send-binary-blob
         WebSocket ws = open("/echo");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         assertThat(ws.binaryType()).isEqualTo("blob");
         ws.send(new byte[] {1, 2, 3});
         Object data = r.message().data();
@@ -26,7 +26,7 @@ class BinaryTypeTest extends ServerTestBase {
     @Test
     void arraybufferDeliversAReadOnlyByteBuffer() throws Exception { // Send-binary-arraybuffer
         WebSocket ws = open("/echo");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         ws.setBinaryType("arraybuffer");
         ws.send(new byte[] {4, 5});
         assertThat(r.message().data()).isInstanceOfSatisfying(ByteBuffer.class, b -> {
@@ -42,7 +42,7 @@ class BinaryTypeTest extends ServerTestBase {
         WebSocket ws = open("/echo");
         ws.setBinaryType("notBlobOrArrayBuffer");
         assertThat(ws.binaryType()).isEqualTo("blob");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         ws.send(new byte[] {1});
         assertThat(r.message().data()).isInstanceOf(Blob.class);
         ws.close();
@@ -53,7 +53,7 @@ class BinaryTypeTest extends ServerTestBase {
     void textIsAlwaysAString() throws Exception {
         WebSocket ws = open("/echo");
         ws.setBinaryType("arraybuffer");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         ws.send("text");
         assertThat(r.message().data()).isEqualTo("text");
         ws.close();

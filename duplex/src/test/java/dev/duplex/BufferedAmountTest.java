@@ -1,6 +1,6 @@
 package dev.duplex;
 
-import static dev.duplex.Recorder.TIMEOUT;
+import static dev.duplex.ClientRecorder.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -14,7 +14,7 @@ class BufferedAmountTest extends ServerTestBase {
 
     @Test
     void initialIsZero() throws Exception { // bufferedAmount-initial
-        WebSocket ws = new Recorder().connect(server.url("/echo"));
+        WebSocket ws = new ClientRecorder().connect(server.url("/echo"));
         assertThat(ws.bufferedAmount()).isZero();
         ws.close();
         awaitClose(ws);
@@ -23,7 +23,7 @@ class BufferedAmountTest extends ServerTestBase {
     @Test
     void countsUtf8BytesWithinATask() throws Exception { // bufferedAmount-unicode, -large, -arraybuffer, -blob
         long[] seen = new long[6];
-        Recorder r = new Recorder();
+        ClientRecorder r = new ClientRecorder();
         WebSocket ws = r.connect(server.url("/echo"), s -> s.setOnopen(e -> {
             s.send("\u00a5\u00a5\u00a5\u00a5\u00a5\u00a5"); // 12 bytes
             seen[0] = s.bufferedAmount();
@@ -53,7 +53,7 @@ class BufferedAmountTest extends ServerTestBase {
     @Test
     void largeSendIsCountedAndDrains() throws Exception { // bufferedAmount-large
         WebSocket ws = open("/echo");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         byte[] big = new byte[1000_000]; // under the server's 1 MiB message limit
         ws.send(big);
         assertThat(ws.bufferedAmount()).isBetween(0L, (long) big.length);

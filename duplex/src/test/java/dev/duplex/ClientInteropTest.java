@@ -1,7 +1,7 @@
 package dev.duplex;
 
 import dev.duplex.testing.TestCertificates;
-import static dev.duplex.Recorder.TIMEOUT;
+import static dev.duplex.ClientRecorder.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -50,7 +50,7 @@ class ClientInteropTest {
                 assertThat(ws.extensions()).isEmpty();
             }
             ws.setBinaryType("arraybuffer");
-            Recorder r = Recorder.on(ws);
+            ClientRecorder r = ClientRecorder.on(ws);
             Random random = new Random(42);
             for (int size : new int[] {0, 1, 125, 126, 65535, 65536, 512 * 1024}) {
                 String text = "duplex é ü — ".repeat(size / 12 + 1).substring(0, size);
@@ -67,7 +67,7 @@ class ClientInteropTest {
             assertThat(closed.wasClean()).isTrue();
             assertThat(closed.code()).isEqualTo(1000);
 
-            Recorder r2 = new Recorder();
+            ClientRecorder r2 = new ClientRecorder();
             WebSocket ws2 = r2.connect(base + "/close", options, s -> s.setOnopen(e -> s.send("bye please")));
             r2.next("open");
             CloseEvent serverClose = r2.close();

@@ -1,6 +1,6 @@
 package dev.duplex;
 
-import static dev.duplex.Recorder.TIMEOUT;
+import static dev.duplex.ClientRecorder.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CountDownLatch;
@@ -30,10 +30,10 @@ class CloseTest extends ServerTestBase {
     })
     void codeAndReasonComeBackCleanly(int code, String reason) throws Exception {
         try (RawServer peer = echoCloseData()) {
-            Recorder r = new Recorder();
+            ClientRecorder r = new ClientRecorder();
             WebSocket ws = r.connect(peer.url("/echo_close_data"), s -> s.setOnopen(e -> s.close(code, reason)));
             r.next("open");
-            Recorder.Seen close = r.next("close");
+            ClientRecorder.Seen close = r.next("close");
             CloseEvent e = (CloseEvent) close.event();
             assertThat(e.wasClean()).isTrue();
             assertThat(e.code()).isEqualTo(code);
@@ -47,7 +47,7 @@ class CloseTest extends ServerTestBase {
     @Test
     void noArgumentsGives1005() throws Exception { // Close-1005-verify-code, Close-undefined
         try (RawServer peer = echoCloseData()) {
-            WebSocket ws = new Recorder().connect(peer.url("/"), s -> s.setOnopen(e -> s.close()));
+            WebSocket ws = new ClientRecorder().connect(peer.url("/"), s -> s.setOnopen(e -> s.close()));
             CloseEvent e = awaitClose(ws);
             assertThat(e.code()).isEqualTo(1005);
             assertThat(e.reason()).isEmpty();
@@ -67,7 +67,7 @@ class CloseTest extends ServerTestBase {
             c.frame(0x88, close.payload());
             c.awaitEof();
         })) {
-            WebSocket ws = new Recorder().connect(peer.url("/"), s -> s.setOnopen(e -> s.close()));
+            WebSocket ws = new ClientRecorder().connect(peer.url("/"), s -> s.setOnopen(e -> s.close()));
             awaitClose(ws);
             assertThat(seen.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
             assertThat(payloadLength[0]).isZero();
@@ -77,7 +77,7 @@ class CloseTest extends ServerTestBase {
     @Test
     void unpairedSurrogateReasonComesBackAsReplacementCharacter() throws Exception { // Close-reason-unpaired-surrogates
         try (RawServer peer = echoCloseData()) {
-            WebSocket ws = new Recorder().connect(peer.url("/"), s -> s.setOnopen(e -> s.close(1000, "\uD807")));
+            WebSocket ws = new ClientRecorder().connect(peer.url("/"), s -> s.setOnopen(e -> s.close(1000, "\uD807")));
             CloseEvent e = awaitClose(ws);
             assertThat(e.reason()).isEqualTo("\uFFFD");
         }
@@ -89,7 +89,7 @@ class CloseTest extends ServerTestBase {
         WebSocket ws = open("/echo");
         assertDom(() -> ws.close(code, "reason"), "InvalidAccessError");
         assertThat(ws.readyState()).isEqualTo(WebSocket.OPEN);
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         ws.send("still open");
         assertThat(r.message().data()).isEqualTo("still open");
         ws.close();
@@ -99,7 +99,7 @@ class CloseTest extends ServerTestBase {
     @Test
     void reasonOf124BytesThrowsAndNoCloseFollows() throws Exception { // Close-reason-124Bytes
         WebSocket ws = open("/echo");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         assertDom(() -> ws.close(1000, "0123456789".repeat(12) + "0123"), "SyntaxError");
         assertThat(ws.readyState()).isEqualTo(WebSocket.OPEN);
         ws.send("ping");
@@ -117,11 +117,11 @@ class CloseTest extends ServerTestBase {
             c.readRequest();
             c.awaitEof();
         })) {
-            Recorder r = new Recorder();
+            ClientRecorder r = new ClientRecorder();
             WebSocket ws = r.connect(peer.url("/slow"));
             ws.close();
             assertThat(ws.readyState()).isIn(WebSocket.CLOSING, WebSocket.CLOSED);
-            Recorder.Seen error = r.next("error");
+            ClientRecorder.Seen error = r.next("error");
             assertThat(error.state()).isEqualTo(WebSocket.CLOSED);
             CloseEvent e = r.close();
             assertThat(e.code()).isEqualTo(1006);
@@ -140,7 +140,7 @@ class CloseTest extends ServerTestBase {
             c.frame(0x88, close.payload());
             c.awaitEof();
         })) {
-            Recorder r = new Recorder();
+            ClientRecorder r = new ClientRecorder();
             WebSocket ws = r.connect(peer.url("/"), s -> s.setOnopen(e -> s.close(1000, "")));
             r.next("open");
             CloseEvent e = r.close();
@@ -151,7 +151,7 @@ class CloseTest extends ServerTestBase {
 
     @Test
     void serverInitiatedCloseIsClean() throws Exception { // Close-server-initiated-close
-        Recorder r = new Recorder();
+        ClientRecorder r = new ClientRecorder();
         WebSocket ws = r.connect(server.url("/close?code=3001&reason=bye"));
         r.next("open");
         CloseEvent e = r.close();
@@ -171,7 +171,7 @@ class CloseTest extends ServerTestBase {
 
     @Test
     void closeDuringServerCloseIsIgnored() throws Exception {
-        WebSocket ws = new Recorder().connect(server.url("/close?code=1000"), s -> s.setOnopen(e -> s.close(3000, "mine")));
+        WebSocket ws = new ClientRecorder().connect(server.url("/close?code=1000"), s -> s.setOnopen(e -> s.close(3000, "mine")));
         CloseEvent e = awaitClose(ws);
         assertThat(e.code()).isIn(1000, 3000); // whichever close frame crossed first
         assertThat(e.wasClean()).isTrue();
@@ -179,7 +179,7 @@ class CloseTest extends ServerTestBase {
 
     @Test
     void serverVanishingIs1006WithCause() throws Exception {
-        Recorder r = new Recorder();
+        ClientRecorder r = new ClientRecorder();
         WebSocket ws = r.connect(server.url("/terminate"), s -> s.setOnopen(e -> s.send("go away")));
         r.next("open");
         assertThat(r.typesUntilClose()).containsExactly("error", "close");
@@ -191,7 +191,7 @@ class CloseTest extends ServerTestBase {
     @Test
     void secondCloseDoesNothing() throws Exception {
         try (RawServer peer = echoCloseData()) {
-            WebSocket ws = new Recorder().connect(peer.url("/"), s -> s.setOnopen(e -> {
+            WebSocket ws = new ClientRecorder().connect(peer.url("/"), s -> s.setOnopen(e -> {
                 s.close(3000, "first");
                 s.close(3001, "second");
                 s.close();

@@ -9,7 +9,7 @@ class ConstructorTest extends ServerTestBase {
 
     @Test
     void validUrlConnects() throws Exception { // Create-valid-url
-        Recorder r = new Recorder();
+        ClientRecorder r = new ClientRecorder();
         WebSocket ws = r.connect(server.url("/echo"));
         assertThat(ws.readyState()).isIn(WebSocket.CONNECTING, WebSocket.OPEN);
         assertThat(r.next().type()).isEqualTo("open");
@@ -22,7 +22,7 @@ class ConstructorTest extends ServerTestBase {
     void httpUrlBecomesWs() throws Exception { // Create-http-urls
         WebSocket ws = new WebSocket("http://127.0.0.1:" + server.port() + "/echo");
         assertThat(ws.url()).isEqualTo("ws://127.0.0.1:" + server.port() + "/echo");
-        assertThat(ws.awaitOpen(Recorder.TIMEOUT)).isTrue();
+        assertThat(ws.awaitOpen(ClientRecorder.TIMEOUT)).isTrue();
         ws.close();
         awaitClose(ws);
     }
@@ -32,7 +32,7 @@ class ConstructorTest extends ServerTestBase {
         WebSocket ws = new WebSocket("echo", WebSocketOptions.builder()
                 .baseUrl("http://127.0.0.1:" + server.port() + "/index.html").build());
         assertThat(ws.url()).isEqualTo("ws://127.0.0.1:" + server.port() + "/echo");
-        assertThat(ws.awaitOpen(Recorder.TIMEOUT)).isTrue();
+        assertThat(ws.awaitOpen(ClientRecorder.TIMEOUT)).isTrue();
         ws.close();
         awaitClose(ws);
     }

@@ -1,6 +1,6 @@
 package dev.duplex;
 
-import static dev.duplex.Recorder.TIMEOUT;
+import static dev.duplex.ClientRecorder.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.ref.WeakReference;
@@ -16,16 +16,16 @@ class EventsTest extends ServerTestBase {
 
     @Test
     void openMessageCloseInOrderWithReadyState() throws Exception { // events/001-014
-        Recorder r = new Recorder();
+        ClientRecorder r = new ClientRecorder();
         WebSocket ws = r.connect(server.url("/echo"), s -> s.setOnopen(e -> s.send("hi")));
-        Recorder.Seen open = r.next("open");
+        ClientRecorder.Seen open = r.next("open");
         assertThat(open.state()).isEqualTo(WebSocket.OPEN);
-        Recorder.Seen message = r.next("message");
+        ClientRecorder.Seen message = r.next("message");
         assertThat(message.state()).isEqualTo(WebSocket.OPEN);
         assertThat(((MessageEvent) message.event()).data()).isEqualTo("hi");
         assertThat(((MessageEvent) message.event()).origin()).isEqualTo("ws://127.0.0.1:" + server.port());
         ws.close();
-        Recorder.Seen close = r.next("close");
+        ClientRecorder.Seen close = r.next("close");
         assertThat(close.state()).isEqualTo(WebSocket.CLOSED);
         r.assertNoMore(ws);
     }
@@ -36,12 +36,12 @@ class EventsTest extends ServerTestBase {
         try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort(); // closed again: nothing listens there now
         }
-        Recorder r = new Recorder();
+        ClientRecorder r = new ClientRecorder();
         WebSocket ws = r.connect("ws://127.0.0.1:" + port + "/");
-        Recorder.Seen error = r.next("error");
+        ClientRecorder.Seen error = r.next("error");
         assertThat(error.state()).isEqualTo(WebSocket.CLOSED);
         assertThat(((ErrorEvent) error.event()).cause()).isNotNull();
-        Recorder.Seen close = r.next("close");
+        ClientRecorder.Seen close = r.next("close");
         CloseEvent e = (CloseEvent) close.event();
         assertThat(e.code()).isEqualTo(1006);
         assertThat(e.wasClean()).isFalse();
@@ -145,7 +145,7 @@ class EventsTest extends ServerTestBase {
         assertThat(blocked.awaitOpen(TIMEOUT)).isTrue();
         blocked.send("block");
         WebSocket other = open("/echo");
-        Recorder r = Recorder.on(other);
+        ClientRecorder r = ClientRecorder.on(other);
         other.send("still served");
         assertThat(r.message().data()).isEqualTo("still served");
         release.countDown();
@@ -162,7 +162,7 @@ class EventsTest extends ServerTestBase {
                 s -> s.setOnopen(e -> thread[0] = Thread.currentThread()));
         assertThat(ws.awaitOpen(TIMEOUT)).isTrue();
         assertThat(thread[0].isVirtual()).isFalse();
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         ws.send("x");
         assertThat(r.message().data()).isEqualTo("x");
         ws.close();
@@ -171,7 +171,7 @@ class EventsTest extends ServerTestBase {
 
     @Test
     void anOpenSocketWithListenersIsNotCollected() throws Exception {
-        Recorder r = new Recorder();
+        ClientRecorder r = new ClientRecorder();
         WeakReference<WebSocket> ref = new WeakReference<>(r.connect(server.url("/echo"),
                 s -> s.setOnopen(e -> s.send("alive"))));
         r.next("open");

@@ -34,7 +34,7 @@ class FailFastTest {
         })) {
             WebSocket ws = new WebSocket(peer.url("/"), WebSocketOptions.defaults(),
                     s -> s.setOnmessage(e -> s.send((String) e.data())));
-            CloseEvent close = ws.awaitClose(Recorder.TIMEOUT);
+            CloseEvent close = ws.awaitClose(ClientRecorder.TIMEOUT);
             assertThat(close).isNotNull();
             assertThat(close.code()).isEqualTo(1006);
             RawServer.Conn.Frame echo = first.get(30, TimeUnit.SECONDS);
@@ -71,7 +71,7 @@ class FailFastTest {
                 }
                 s.send((String) e.data());
             }));
-            assertThat(ws.awaitClose(Recorder.TIMEOUT)).isNotNull();
+            assertThat(ws.awaitClose(ClientRecorder.TIMEOUT)).isNotNull();
             assertThat(first.get(30, TimeUnit.SECONDS).b0()).isEqualTo(0x81);
             assertThat(second.get(30, TimeUnit.SECONDS).b0()).isEqualTo(0x88);
         }

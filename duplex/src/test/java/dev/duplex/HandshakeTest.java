@@ -1,6 +1,6 @@
 package dev.duplex;
 
-import static dev.duplex.Recorder.TIMEOUT;
+import static dev.duplex.ClientRecorder.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.BlockingQueue;
@@ -20,9 +20,9 @@ class HandshakeTest extends ServerTestBase {
     /** Connects to a raw server answering with {@code response} (a full head) and asserts the failure. */
     private static void assertFails(RawServer.Script script) throws Exception {
         try (RawServer peer = RawServer.start(script)) {
-            Recorder r = new Recorder();
+            ClientRecorder r = new ClientRecorder();
             WebSocket ws = r.connect(peer.url("/"), WebSocketOptions.builder().protocols("chat").build(), s -> { });
-            Recorder.Seen error = r.next("error");
+            ClientRecorder.Seen error = r.next("error");
             assertThat(error.state()).isEqualTo(WebSocket.CLOSED);
             CloseEvent close = r.close();
             assertThat(close.code()).isEqualTo(1006);
@@ -101,7 +101,7 @@ class HandshakeTest extends ServerTestBase {
             c.readRequest();
             c.awaitEof();
         })) {
-            Recorder r = new Recorder();
+            ClientRecorder r = new ClientRecorder();
             WebSocket ws = r.connect(peer.url("/"), WebSocketOptions.builder()
                     .connectTimeout(java.time.Duration.ofMillis(300)).build(), s -> { });
             assertThat(r.typesUntilClose()).containsExactly("error", "close");
@@ -142,7 +142,7 @@ class HandshakeTest extends ServerTestBase {
             }
             c.awaitEof();
         })) {
-            Recorder r = new Recorder();
+            ClientRecorder r = new ClientRecorder();
             WebSocket ws = r.connect(peer.url("/"), WebSocketOptions.builder().perMessageDeflate(false).build(), s -> { });
             r.next("open");
             assertThat(r.next("error").state()).isEqualTo(WebSocket.CLOSED);
@@ -193,7 +193,7 @@ class HandshakeTest extends ServerTestBase {
     void deflateIsNegotiatedWithTheDuplexServer() throws Exception {
         WebSocket ws = open("/echo");
         assertThat(ws.extensions()).startsWith("permessage-deflate");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         String big = "compressible ".repeat(5000);
         ws.send(big);
         assertThat(r.message().data()).isEqualTo(big);
@@ -209,7 +209,7 @@ class HandshakeTest extends ServerTestBase {
 
     @Test
     void rejectedUpgradeFails() throws Exception {
-        Recorder r = new Recorder();
+        ClientRecorder r = new ClientRecorder();
         WebSocket ws = r.connect(server.url("/reject?status=403"));
         assertThat(r.typesUntilClose()).containsExactly("error", "close");
         assertThat(ws.awaitClose(TIMEOUT).code()).isEqualTo(1006);

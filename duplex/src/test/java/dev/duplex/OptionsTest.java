@@ -1,7 +1,7 @@
 package dev.duplex;
 
 import dev.duplex.testing.TestCertificates;
-import static dev.duplex.Recorder.TIMEOUT;
+import static dev.duplex.ClientRecorder.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
@@ -26,7 +26,7 @@ class OptionsTest extends ServerTestBase {
             WebSocket ws = new WebSocket(tls.url("/echo"),
                     WebSocketOptions.builder().sslContext(TestCertificates.get().clientContext()).build());
             assertThat(ws.awaitOpen(TIMEOUT)).isTrue();
-            Recorder r = Recorder.on(ws);
+            ClientRecorder r = ClientRecorder.on(ws);
             ws.send("over tls");
             assertThat(r.message().data()).isEqualTo("over tls");
             ws.close();
@@ -37,7 +37,7 @@ class OptionsTest extends ServerTestBase {
     @Test
     void wssWithAnUntrustedCertificateFails() throws Exception {
         try (TestServer tls = TestServer.tls()) {
-            Recorder r = new Recorder();
+            ClientRecorder r = new ClientRecorder();
             WebSocket ws = r.connect(tls.url("/echo")); // the JDK's default trust store
             assertThat(r.typesUntilClose()).containsExactly("error", "close");
             assertThat(ws.awaitClose(TIMEOUT).code()).isEqualTo(1006); // never 1015
@@ -49,7 +49,7 @@ class OptionsTest extends ServerTestBase {
         WebSocket ws = new WebSocket(server.url("/headers"), WebSocketOptions.builder()
                 .header("Authorization", "Bearer t0ken").header("X-Custom", "yes").build());
         assertThat(ws.awaitOpen(TIMEOUT)).isTrue();
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         ws.send("authorization");
         assertThat(r.message().data()).isEqualTo("Bearer t0ken");
         ws.send("x-custom");
@@ -69,7 +69,7 @@ class OptionsTest extends ServerTestBase {
                     .proxy(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.getLocalPort()))
                     .proxyAuthorization("Basic cHJveHk6cHc=").build());
             assertThat(ws.awaitOpen(TIMEOUT)).isTrue();
-            Recorder r = Recorder.on(ws);
+            ClientRecorder r = ClientRecorder.on(ws);
             ws.send("via proxy");
             assertThat(r.message().data()).isEqualTo("via proxy");
             String head = requests.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -127,7 +127,7 @@ class OptionsTest extends ServerTestBase {
                 opcodes.add(c.readFrame().opcode());
             }
         })) {
-            Recorder r = new Recorder();
+            ClientRecorder r = new ClientRecorder();
             WebSocket ws = r.connect(silent.url("/"), WebSocketOptions.builder()
                     .keepAlive(Duration.ofMillis(200), Duration.ofMillis(400)).build(), s -> { });
             r.next("open");
@@ -143,7 +143,7 @@ class OptionsTest extends ServerTestBase {
     void overTheSendLimitIsErrorThenClose() throws Exception {
         WebSocket ws = new WebSocket(server.url("/echo"), WebSocketOptions.builder().maxBufferedAmount(1000).build());
         assertThat(ws.awaitOpen(TIMEOUT)).isTrue();
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         ws.send(new byte[2000]);
         assertThat(r.next("error").state()).isEqualTo(WebSocket.CLOSED);
         assertThat(r.close().code()).isEqualTo(1006);

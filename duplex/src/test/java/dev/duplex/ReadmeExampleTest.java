@@ -15,8 +15,8 @@ class ReadmeExampleTest extends ServerTestBase {
             s.setOnerror(e -> System.out.println("failed: " + e.cause()));
             s.setOnclose(e -> System.out.println("closed " + e.code() + " " + e.reason()));
         });
-        ws.awaitOpen(Recorder.TIMEOUT); // the README waits 5 s; a loaded test machine gets longer
+        ws.awaitOpen(ClientRecorder.TIMEOUT); // the README waits 5 s; a loaded test machine gets longer
         ws.close(1000, "bye");
-        assertThat(ws.awaitClose(Recorder.TIMEOUT).wasClean()).isTrue();
+        assertThat(ws.awaitClose(ClientRecorder.TIMEOUT).wasClean()).isTrue();
     }
 }

@@ -9,14 +9,14 @@ import org.junit.jupiter.api.Test;
 /** web-platform-tests {@code websockets/Send-*.any.js} and {@code send-many-64K-messages-with-backpressure}. */
 class SendTest extends ServerTestBase {
 
-    private static MessageEvent echo(WebSocket ws, Recorder r, Runnable send) throws Exception {
+    private static MessageEvent echo(WebSocket ws, ClientRecorder r, Runnable send) throws Exception {
         send.run();
         return r.message();
     }
 
     @Test
     void beforeOpenIsInvalidStateError() throws Exception { // Send-before-open
-        Recorder r = new Recorder();
+        ClientRecorder r = new ClientRecorder();
         WebSocket[] holder = new WebSocket[1];
         WebSocket ws = r.connect(server.url("/echo"), s -> {
             holder[0] = s;
@@ -31,7 +31,7 @@ class SendTest extends ServerTestBase {
     @Test
     void textRoundTrips() throws Exception { // Send-data, Send-0byte-data, Send-unicode-data, Send-paired-surrogates
         WebSocket ws = open("/echo");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         for (String data : new String[] {"Message to send", "", "¥¥¥¥¥¥", "\uD801\uDC07", "a".repeat(65000)}) {
             MessageEvent e = echo(ws, r, () -> ws.send(data));
             assertThat(e.data()).isEqualTo(data);
@@ -43,7 +43,7 @@ class SendTest extends ServerTestBase {
     @Test
     void unpairedSurrogatesAreSentAsReplacementCharacter() throws Exception { // Send-unpaired-surrogates
         WebSocket ws = open("/echo");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         assertThat(echo(ws, r, () -> ws.send("\uD807")).data()).isEqualTo("\uFFFD");
         assertThat(echo(ws, r, () -> ws.send("a\uDC00b\uD800")).data()).isEqualTo("a\uFFFDb\uFFFD");
         ws.close();
@@ -54,7 +54,7 @@ class SendTest extends ServerTestBase {
     void binaryRoundTripsInEveryForm() throws Exception { // Send-binary-arraybuffer(view), -blob, -65K
         WebSocket ws = open("/echo");
         ws.setBinaryType("arraybuffer");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         byte[] small = {0, 1, 2, (byte) 0xff};
         byte[] big = new byte[65000];
         Arrays.fill(big, (byte) 7);
@@ -74,7 +74,7 @@ class SendTest extends ServerTestBase {
     void manyLargeMessagesWithBackpressure() throws Exception { // send-many-64K-messages-with-backpressure
         WebSocket ws = open("/echo");
         ws.setBinaryType("arraybuffer");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         byte[] payload = new byte[64 * 1024];
         int count = 50;
         long received = 0;
@@ -98,7 +98,7 @@ class SendTest extends ServerTestBase {
     @Test
     void afterCloseDataIsDiscardedButCounted() throws Exception {
         WebSocket ws = open("/echo");
-        Recorder r = Recorder.on(ws);
+        ClientRecorder r = ClientRecorder.on(ws);
         ws.close();
         ws.send("12345");
         ws.send(new byte[3]);

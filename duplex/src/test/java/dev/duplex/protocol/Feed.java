@@ -2,7 +2,7 @@ package dev.duplex.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.duplex.testing.Recorder;
+import dev.duplex.testing.CoreRecorder;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +51,6 @@ final class Feed {
     }
 
     static Outcome outcome(Connection c) {
-        return new Outcome(Recorder.events(c), Recorder.outbound(c), c.state());
+        return new Outcome(CoreRecorder.events(c), CoreRecorder.outbound(c), c.state());
     }
 }

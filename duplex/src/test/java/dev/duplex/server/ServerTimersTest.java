@@ -7,9 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServerTimersTest {
 
     private final ManualClock clock = new ManualClock();
-    private final BlockingQueue<CloseEvent> closes = new LinkedBlockingQueue<>();
+    private final ServerRecorder recorder = new ServerRecorder();
 
     @AfterEach
     void nothingLeaks() {
@@ -26,8 +23,8 @@ class ServerTimersTest {
 
     private WebSocketServer.Builder builder() {
         return WebSocketServer.builder().port(0).bindAddress("127.0.0.1").threads(1).clock(clock)
-                .route("/echo", ws -> ws.onmessage(ws::send).onclose(closes::add))
-                .route("/close", ws -> ws.onmessage(m -> ws.close(4002, "server bye")).onclose(closes::add))
+                .route("/echo", recorder.around(ws -> ws.onmessage(ws::send)))
+                .route("/close", recorder.around(ws -> ws.onmessage(m -> ws.close(4002, "server bye"))))
                 .http("/health", req -> HttpReply.text(200, "ok"));
     }
 
@@ -44,7 +41,7 @@ class ServerTimersTest {
             assertThat(close.closeCode()).isEqualTo(1001);
             c.close(1001, "");
             assertThat(c.awaitEof()).isTrue();
-            CloseEvent e = closes.poll(60, TimeUnit.SECONDS);
+            CloseEvent e = recorder.close();
             assertThat(e).isEqualTo(new CloseEvent(1001, "", true));
         }
     }
@@ -65,7 +62,7 @@ class ServerTimersTest {
             assertThat(c.readFrame().text()).isEqualTo("alive");
             c.close(1000, "");
             assertThat(c.readFrame().closeCode()).isEqualTo(1000);
-            assertThat(closes.poll(60, TimeUnit.SECONDS)).isEqualTo(new CloseEvent(1000, "", true));
+            assertThat(recorder.close()).isEqualTo(new CloseEvent(1000, "", true));
         }
     }
 
@@ -78,7 +75,7 @@ class ServerTimersTest {
             assertThat(c.readFrame().opcode()).isEqualTo(9);
             clock.advance(Duration.ofSeconds(11));
             assertThat(c.awaitEof()).isTrue();
-            CloseEvent e = closes.poll(60, TimeUnit.SECONDS);
+            CloseEvent e = recorder.close();
             assertThat(e).isEqualTo(new CloseEvent(1006, "", false));
         }
     }
@@ -92,7 +89,7 @@ class ServerTimersTest {
             assertThat(close.closeCode()).isEqualTo(4002);
             clock.advance(Duration.ofSeconds(6));    // we never answer the close
             assertThat(c.awaitEof()).isTrue();
-            assertThat(closes.poll(60, TimeUnit.SECONDS)).isEqualTo(new CloseEvent(1006, "", false));
+            assertThat(recorder.close()).isEqualTo(new CloseEvent(1006, "", false));
         }
     }
 

@@ -42,36 +42,6 @@ class ClientTransportTest {
         Leaks.assertNone();
     }
 
-    /** Records listener calls as strings, with the thread kind. */
-    static class Recorder implements ChannelListener {
-        final BlockingQueue<Object> calls = new LinkedBlockingQueue<>();
-        volatile boolean sawVirtual;
-
-        public void onOpen(WsChannel ch, OpenInfo info) {
-            sawVirtual |= Thread.currentThread().isVirtual();
-            calls.add(info);
-        }
-
-        public void onEvent(WsChannel ch, ProtocolEvent event) {
-            sawVirtual |= Thread.currentThread().isVirtual();
-            calls.add(event);
-        }
-
-        Object next() throws InterruptedException {
-            Object o = calls.poll(60, TimeUnit.SECONDS);
-            assertThat(o).as("listener call").isNotNull();
-            return o;
-        }
-
-        ProtocolEvent.Closed closed() throws InterruptedException {
-            while (true) {
-                if (next() instanceof ProtocolEvent.Closed c) {
-                    return c;
-                }
-            }
-        }
-    }
-
     private WebSocketServer echoServer(boolean tls) {
         WebSocketServer.Builder b = WebSocketServer.builder().port(0).bindAddress("127.0.0.1").threads(1)
                 .route("/echo", ws -> ws.onmessage(ws::send));
@@ -86,7 +56,7 @@ class ClientTransportTest {
     @Test
     void opensExchangesAndClosesCleanly() throws Exception {
         WebSocketServer server = echoServer(false);
-        Recorder r = new Recorder();
+        ChannelRecorder r = new ChannelRecorder();
         WsChannel ch = transport.connect(ClientOptions.builder(URI.create("ws://127.0.0.1:" + server.port() + "/echo"))
                 .build(), r);
         OpenInfo open = (OpenInfo) r.next();
@@ -108,7 +78,7 @@ class ClientTransportTest {
     @Test
     void wssWithACustomContextAndHostnameVerification() throws Exception {
         WebSocketServer server = echoServer(true);
-        Recorder r = new Recorder();
+        ChannelRecorder r = new ChannelRecorder();
         WsChannel ch = transport.connect(ClientOptions.builder(URI.create("wss://localhost:" + server.port() + "/echo"))
                 .sslContext(TestCertificates.get().clientContext()).offerDeflate(false).build(), r);
         assertThat(r.next()).isInstanceOf(OpenInfo.class);
@@ -125,7 +95,7 @@ class ClientTransportTest {
         WebSocketServer server = WebSocketServer.builder().port(0).bindAddress("127.0.0.1").threads(1)
                 .tls(other.serverContext()).route("/echo", ws -> { }).build().start();
         cleanup.add(server);
-        Recorder r = new Recorder();
+        ChannelRecorder r = new ChannelRecorder();
         // trusts the certificate, but it names other.example, not localhost
         transport.connect(ClientOptions.builder(URI.create("wss://localhost:" + server.port() + "/echo"))
                 .sslContext(other.clientContext()).build(), r);
@@ -138,14 +108,14 @@ class ClientTransportTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Recorder r = new Recorder();
+        ChannelRecorder r = new ChannelRecorder();
         transport.connect(ClientOptions.builder(URI.create("ws://127.0.0.1:" + port + "/")).build(), r);
         assertConnectFailure(r, ConnectException.Step.CONNECT);
     }
 
     @Test
     void unknownHostFailsWithResolveStep() throws Exception {
-        Recorder r = new Recorder();
+        ChannelRecorder r = new ChannelRecorder();
         transport.connect(ClientOptions.builder(URI.create("ws://no-such-host.invalid/")).build(), r);
         assertConnectFailure(r, ConnectException.Step.RESOLVE);
     }
@@ -153,7 +123,7 @@ class ClientTransportTest {
     @Test
     void nonUpgradeResponseFailsWithHandshakeStep() throws Exception {
         WebSocketServer server = echoServer(false);
-        Recorder r = new Recorder();
+        ChannelRecorder r = new ChannelRecorder();
         transport.connect(ClientOptions.builder(URI.create("ws://127.0.0.1:" + server.port() + "/nothing-here"))
                 .build(), r);
         ConnectException e = assertConnectFailure(r, ConnectException.Step.HANDSHAKE);
@@ -165,7 +135,7 @@ class ClientTransportTest {
         ManualClock clock = new ManualClock();
         try (Transport t = Transport.create(1, clock);
              ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Recorder r = new Recorder();
+            ChannelRecorder r = new ChannelRecorder();
             t.connect(ClientOptions.builder(URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/"))
                     .handshakeTimeout(Duration.ofSeconds(30)).build(), r);
             try (Socket s = silent.accept()) {
@@ -180,7 +150,7 @@ class ClientTransportTest {
     void connectsThroughAnHttpConnectProxy() throws Exception {
         WebSocketServer server = echoServer(false);
         try (ConnectProxy proxy = new ConnectProxy(false)) {
-            Recorder r = new Recorder();
+            ChannelRecorder r = new ChannelRecorder();
             WsChannel ch = transport.connect(ClientOptions.builder(URI.create("ws://127.0.0.1:" + server.port() + "/echo"))
                     .proxy(new InetSocketAddress("127.0.0.1", proxy.port())).proxyAuthorization("Basic eDp5")
                     .build(), r);
@@ -197,7 +167,7 @@ class ClientTransportTest {
     @Test
     void proxyRefusalFailsWithProxyStep() throws Exception {
         try (ConnectProxy proxy = new ConnectProxy(true)) {
-            Recorder r = new Recorder();
+            ChannelRecorder r = new ChannelRecorder();
             transport.connect(ClientOptions.builder(URI.create("ws://127.0.0.1:9/echo"))
                     .proxy(new InetSocketAddress("127.0.0.1", proxy.port())).build(), r);
             ConnectException e = assertConnectFailure(r, ConnectException.Step.PROXY);
@@ -209,7 +179,7 @@ class ClientTransportTest {
     void eventsOnAnExecutorStayOrderedUnderBackpressure() throws Exception {
         WebSocketServer server = echoServer(false);
         CountDownLatch gate = new CountDownLatch(1);
-        Recorder r = new Recorder() {
+        ChannelRecorder r = new ChannelRecorder() {
             @Override
             public void onEvent(WsChannel ch, ProtocolEvent event) {
                 try {
@@ -238,7 +208,7 @@ class ClientTransportTest {
     @Test
     void abortWhileConnectingReportsOneClosed() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Recorder r = new Recorder();
+            ChannelRecorder r = new ChannelRecorder();
             WsChannel ch = transport.connect(ClientOptions.builder(
                     URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/")).build(), r);
             assertThat(ch.readyState()).isEqualTo(State.CONNECTING);
@@ -251,7 +221,7 @@ class ClientTransportTest {
         }
     }
 
-    private static ConnectException assertConnectFailure(Recorder r, ConnectException.Step step) throws Exception {
+    private static ConnectException assertConnectFailure(ChannelRecorder r, ConnectException.Step step) throws Exception {
         Object o = r.next();
         assertThat(o).isInstanceOf(ProtocolEvent.Closed.class);
         ProtocolEvent.Closed c = (ProtocolEvent.Closed) o;
@@ -346,7 +316,7 @@ class ClientTransportTest {
         ManualClock clock = new ManualClock();
         try (Transport t = Transport.create(1, clock);
              ServerSocket raw = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Recorder r = new Recorder();
+            ChannelRecorder r = new ChannelRecorder();
             t.connect(ClientOptions.builder(URI.create("ws://127.0.0.1:" + raw.getLocalPort() + "/"))
                     .offerDeflate(false).pingInterval(Duration.ofSeconds(20)).pongTimeout(Duration.ofSeconds(10))
                     .build(), r);

@@ -51,24 +51,6 @@ class PeerServerInteropTest {
         Leaks.assertNone();
     }
 
-    static final class Events implements ChannelListener {
-        final BlockingQueue<Object> q = new LinkedBlockingQueue<>();
-
-        public void onOpen(WsChannel ch, OpenInfo info) {
-            q.add(info);
-        }
-
-        public void onEvent(WsChannel ch, ProtocolEvent e) {
-            q.add(e);
-        }
-
-        Object next() throws InterruptedException {
-            Object o = q.poll(120, TimeUnit.SECONDS);
-            assertThat(o).as("event").isNotNull();
-            return o;
-        }
-    }
-
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource({
             "python, ws, plain", "python, ws, deflate", "python, wss, plain", "python, wss, deflate",
@@ -95,7 +77,7 @@ class PeerServerInteropTest {
         String base = scheme + "://" + (tls ? "localhost" : "127.0.0.1") + ":" + port;
         Limits limits = Limits.DEFAULTS.withMaxMessageSize(32 << 20).withMaxFrameSize(32 << 20);
 
-        Events ev = new Events();
+        ChannelRecorder ev = new ChannelRecorder();
         WsChannel ch = transport.connect(ClientOptions.builder(URI.create(base + "/echo"))
                 .sslContext(tls ? certs.clientContext() : null).offerDeflate(deflate).limits(limits).build(), ev);
         Object first = ev.next();
@@ -124,7 +106,7 @@ class PeerServerInteropTest {
         ProtocolEvent.Closed closed = (ProtocolEvent.Closed) ev.next();
         assertThat(closed.wasClean()).isTrue();
 
-        Events ev2 = new Events();
+        ChannelRecorder ev2 = new ChannelRecorder();
         WsChannel ch2 = transport.connect(ClientOptions.builder(URI.create(base + "/close"))
                 .sslContext(tls ? certs.clientContext() : null).offerDeflate(deflate).build(), ev2);
         assertThat(ev2.next()).isInstanceOf(OpenInfo.class);

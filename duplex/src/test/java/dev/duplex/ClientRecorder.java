@@ -10,10 +10,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Records every event a socket fires, with the readyState seen inside the listener, and lets a test
- * assert them in order. Generous timeouts: a loaded 2-core machine must not make it flaky.
+ * The client API's recorder: every event a {@link WebSocket} fires (open, message, error, close), with
+ * the readyState seen inside the listener and the thread, so a test asserts them in order. One of three
+ * recorders, one per layer: {@code dev.duplex.testing.CoreRecorder} for the sans-I/O core,
+ * {@code dev.duplex.transport.ChannelRecorder} for the transport's channel listener, this one for the
+ * client API, {@code dev.duplex.server.ServerRecorder} for the server API. Generous timeouts: a loaded
+ * 2-core machine must not make it flaky.
  */
-final class Recorder {
+final class ClientRecorder {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -27,8 +31,8 @@ final class Recorder {
     final BlockingQueue<Seen> events = new LinkedBlockingQueue<>();
 
     /** A recorder listening on {@code ws}; for a socket that may already be connecting, prefer {@link #connect}. */
-    static Recorder on(WebSocket ws) {
-        Recorder r = new Recorder();
+    static ClientRecorder on(WebSocket ws) {
+        ClientRecorder r = new ClientRecorder();
         r.attach(ws);
         return r;
     }

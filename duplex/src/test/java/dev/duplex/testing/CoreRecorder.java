@@ -8,12 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Drains a {@link Connection} into readable strings: events as one line each, outbound bytes as one
- * hex string. Two runs compare equal when they behaved the same, which is what split-feeding needs.
+ * The sans-I/O core's recorder: drains a {@link Connection} into readable strings, events as one line
+ * each, outbound bytes as one hex string (the client API's is {@code dev.duplex.ClientRecorder}, the
+ * server API's {@code dev.duplex.server.ServerRecorder}, the transport's
+ * {@code dev.duplex.transport.ChannelRecorder}). Two runs compare equal when they behaved the same,
+ * which is what split-feeding needs.
  */
-public final class Recorder {
+public final class CoreRecorder {
 
-    private Recorder() {}
+    private CoreRecorder() {}
 
     /** "text Hello", "binary 0102", "ping …", "pong …", "close-received 1000 bye", "closed 1002 unclean RESERVED_OPCODE". */
     public static String describe(ProtocolEvent e) {
