@@ -14,12 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -37,6 +37,8 @@ class ClientTerminalNetworkTest {
     private static RunningServer echo;
     private final String tmuxSocket = "duplex-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     private boolean tmuxStarted;
+    /** One permit per change of the pane: a tmux control-mode client reports each ({@link #watchPane}). */
+    private final Semaphore paneChanged = new Semaphore(0);
 
     @BeforeAll
     static void startEcho() {
@@ -79,6 +81,7 @@ class ClientTerminalNetworkTest {
         run(List.of("tmux", "-L", tmuxSocket, "-f", "/dev/null", "new-session", "-d", "-s", "t",
                 "-x", "160", "-y", "40", "sh " + script));
         tmuxStarted = true;
+        watchPane();
 
         String pane = awaitPane("the client to connect", p -> p.contains("Connected to " + echo.wsUrl("/echo")));
         assertThat(pane).contains("Ctrl-D closes");
@@ -157,17 +160,40 @@ class ClientTerminalNetworkTest {
         run(command);
     }
 
-    /** Polls the pane until the condition holds; fails with the pane's text after PATIENCE. */
+    /**
+     * Follows the session through a tmux control-mode client (it ends with the tmux server): each
+     * {@code %output} notification means the pane changed, a reason to look at it again.
+     */
+    private void watchPane() throws IOException {
+        Process watcher = new ProcessBuilder("tmux", "-L", tmuxSocket, "-C", "attach-session", "-t", "t",
+                "-f", "ignore-size,read-only").redirectErrorStream(true).start();
+        Thread.ofVirtual().start(() -> {
+            try (var lines = watcher.inputReader(StandardCharsets.UTF_8)) {
+                for (String l; (l = lines.readLine()) != null; ) {
+                    if (l.startsWith("%output") || l.startsWith("%exit")) {
+                        paneChanged.release();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the tmux server is gone
+            }
+        });
+    }
+
+    /**
+     * Looks at the pane each time it changes until the condition holds; fails with the pane's text
+     * after PATIENCE without a change that satisfies it.
+     */
     private String awaitPane(String what, Predicate<String> condition) throws Exception {
-        Instant deadline = Instant.now().plus(PATIENCE);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
         String pane;
         do {
+            paneChanged.drainPermits(); // a change from here on is seen by the next capture
             pane = run(List.of("tmux", "-L", tmuxSocket, "capture-pane", "-p", "-t", "t", "-S", "-200")).stdout;
             if (condition.test(pane)) {
                 return pane;
             }
-            Thread.sleep(100); // polling a terminal has no event to wait for
-        } while (Instant.now().isBefore(deadline));
+        } while (paneChanged.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
         throw new AssertionError("timed out waiting for " + what + "; the terminal shows:\n" + pane);
     }
 

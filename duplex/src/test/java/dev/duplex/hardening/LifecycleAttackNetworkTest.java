@@ -2,11 +2,13 @@ package dev.duplex.hardening;
 
 import dev.duplex.server.CloseEvent;
 import dev.duplex.server.WebSocketHandler;
+import dev.duplex.testing.Await;
 import dev.duplex.transport.RawClient;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -215,18 +217,19 @@ class LifecycleAttackNetworkTest {
 
     /** Retries an upgrade until the server, having seen the ends of earlier connections, takes it. */
     private static void awaitUpgradable(Target t) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
+        IOException[] last = new IOException[1];
+        boolean upgraded = Await.reached(Duration.ofSeconds(30), () -> {
             try (RawClient c = t.upgraded()) {
                 c.close(1000, "");
                 c.awaitEof();
-                return;
+                return true;
             } catch (IOException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
-                }
-                Thread.sleep(20);
+                last[0] = notYet;
+                return false;
             }
+        });
+        if (!upgraded) {
+            throw last[0] != null ? last[0] : new IOException("no upgrade within 30 s");
         }
     }
 

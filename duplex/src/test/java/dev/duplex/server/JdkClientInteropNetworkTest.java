@@ -153,10 +153,12 @@ class JdkClientInteropNetworkTest {
     @org.junit.jupiter.api.Test
     void aLentPartForwardedToAnotherConnectionArrivesIntact() throws Exception {
         java.util.Set<ServerWebSocket> members = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CountDownLatch bothJoined = new java.util.concurrent.CountDownLatch(2);
         WebSocketServer.Builder b = WebSocketServer.builder().port(0).bindAddress("127.0.0.1").threads(1)
                 .limits(Limits.DEFAULTS.withMaxMessageSize(32 << 20).withMaxFrameSize(32 << 20))
                 .route("/relay", ws -> {
                     members.add(ws);
+                    bothJoined.countDown();
                     ws.onpart(p -> {
                         for (ServerWebSocket other : members) {
                             if (other != ws) {
@@ -175,9 +177,7 @@ class JdkClientInteropNetworkTest {
             Collector in = new Collector();
             WebSocket receiver = client.newWebSocketBuilder().buildAsync(URI.create(url), in).get(60, TimeUnit.SECONDS);
             WebSocket sender = client.newWebSocketBuilder().buildAsync(URI.create(url), new Collector()).get(60, TimeUnit.SECONDS);
-            while (members.size() < 2) {
-                Thread.sleep(10);
-            }
+            assertThat(bothJoined.await(60, TimeUnit.SECONDS)).as("both sockets open on the server").isTrue();
             for (int n : new int[] {100_000, 4 << 20}) {
                 byte[] bytes = new byte[n];
                 new Random(n).nextBytes(bytes);

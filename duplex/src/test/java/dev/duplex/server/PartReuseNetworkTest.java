@@ -3,6 +3,7 @@ package dev.duplex.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.duplex.protocol.Limits;
+import dev.duplex.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -135,6 +136,11 @@ class PartReuseNetworkTest {
         return all.toByteArray();
     }
 
+    /** Whether a server-side socket holds echoes it cannot write: our receive buffer is full. */
+    private static boolean queuedOnServer(WebSocketServer server) {
+        return server.connections().stream().anyMatch(ws -> ws.bufferedAmount() > 0);
+    }
+
     private static void assertSame(List<Msg> sent, Client c) throws IOException {
         for (int i = 0; i < sent.size(); i++) {
             Msg got = c.readMessage();
@@ -150,7 +156,8 @@ class PartReuseNetworkTest {
                 .limits(BIG).route("/echo", WebSocketHandler.echo()).build().start();
              Client c = new Client(server.port(), "/echo")) {
             CompletableFuture<Void> written = c.writeInBackground(wire(sent));
-            Thread.sleep(300); // not reading: echoes (pool frames, windows) stay queued past their batches
+            // not reading: echoes (pool frames, windows) stay queued on the server past their batches
+            Await.until("echoes queued on the server", () -> queuedOnServer(server));
             assertSame(sent, c);
             written.get(60, TimeUnit.SECONDS);
         }
@@ -185,7 +192,9 @@ class PartReuseNetworkTest {
                 }).build().start();
              Client c = new Client(server.port(), "/gather")) {
             CompletableFuture<Void> written = c.writeInBackground(wire(sent));
-            Thread.sleep(200);
+            // not reading yet: the server reads many parts per read until it has all, or its echoes back up
+            Await.until("the server to read everything or queue echoes",
+                    () -> written.isDone() || queuedOnServer(server));
             assertSame(sent, c);
             written.get(60, TimeUnit.SECONDS);
         }

@@ -286,7 +286,7 @@ class ServerFeaturesNetworkTest {
             assertThat(Thread.currentThread().isVirtual()).isTrue();
             order.add(m.text());
             try {
-                Thread.sleep(1); // blocking is allowed here
+                Thread.sleep(1); // not a wait: the handler blocks, as it may on a virtual thread
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
