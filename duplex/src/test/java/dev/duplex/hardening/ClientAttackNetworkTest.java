@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * ECOSYSTEM 9.3 item 23: a hostile server against the browser-shaped client. Each attack must fail
+ * A hostile server against the browser-shaped client (row 23 of docs/hardening.md: wrong accept,
+ * non-101, redirects, masked frames, bombs, a certificate for another host). Each attack must fail
  * the connection (close event 1006, not clean, never open) and release everything.
  */
 class ClientAttackNetworkTest {

@@ -25,8 +25,10 @@ import static dev.duplex.hardening.Target.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * ECOSYSTEM 9.3 items 7–18: hostile frames after the 101, without and with permessage-deflate. Each
- * attack gets its close code, the connection is dropped and released, the server keeps serving.
+ * Hostile frames after the 101 (rows 7–18 of docs/hardening.md: RSV bits, reserved opcodes, unmasked
+ * frames, length tricks, control frame rules, close codes, floods, deflate bombs), without and with
+ * permessage-deflate. Each attack gets its close code, the connection is dropped and released, the
+ * server keeps serving.
  */
 class FramingAttackNetworkTest {
 

@@ -16,8 +16,10 @@ import static dev.duplex.hardening.Target.writeQuietly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * ECOSYSTEM 9.3 items 1–6: attacks before the 101. Each gets its 4xx (or the upgrade goes through
- * unharmed where the input is legal), the connection is released, and the server keeps serving.
+ * Attacks before the 101 (rows 1–6 of docs/hardening.md: oversized heads, malformed upgrade requests,
+ * hostile extension offers, slowloris, bytes pipelined behind the request, foreign origins). Each gets
+ * its 4xx (or the upgrade goes through unharmed where the input is legal), the connection is
+ * released, and the server keeps serving.
  */
 class HandshakeAttackNetworkTest {
 

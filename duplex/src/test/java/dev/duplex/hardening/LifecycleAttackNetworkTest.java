@@ -19,8 +19,8 @@ import static dev.duplex.hardening.Target.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * ECOSYSTEM 9.3 items 19–22: peers that never finish closing, stop reading, race the close, vanish,
- * or sit idle. Timers run on the target's manual clock; each test has its own server.
+ * Attacks on a connection's lifetime (rows 19–22 of docs/hardening.md): peers that never finish
+ * closing, stop reading, race the close, vanish, or sit idle. Timers run on the target's manual clock; each test has its own server.
  */
 class LifecycleAttackNetworkTest {
 

@@ -10,8 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Feeds the same bytes to fresh connections whole, in two pieces at every split point, and one byte
- * at a time (STYLE.md 3.2), and checks that every run ends with the same events, the same outbound
- * bytes and the same state.
+ * at a time (TCP may split the bytes anywhere, so the parser's result must not depend on where), and
+ * checks that every run ends with the same events, the same outbound bytes and the same state.
  */
 final class Feed {
 
