@@ -210,35 +210,26 @@ class ServerFeaturesNetworkTest {
 
     @Test
     void clientThatVanishesEndsWith1006AndLeaksNothing() throws Exception {
-        try (WebSocketServer server = base().route("/echo", new WebSocketHandler() {
-            public void onOpen(ServerWebSocket ws) {
-                seen.add("open");
-            }
-
-            public void onError(ServerWebSocket ws, Throwable error) {
-                seen.add("error");
-            }
-
-            public void onClose(ServerWebSocket ws, CloseEvent e) {
-                seen.add(e);
-            }
-        }).build().start()) {
+        ServerRecorder recorder = new ServerRecorder();
+        try (WebSocketServer server = base().route("/echo", recorder.around(ws -> { })).build().start()) {
             RawClient c = RawClient.upgraded(server.port(), "/echo");
-            assertThat(seen.poll(60, TimeUnit.SECONDS)).isEqualTo("open");
+            assertThat(recorder.next()).isInstanceOf(ServerRecorder.Opened.class);
             c.vanish();
-            Object next = seen.poll(60, TimeUnit.SECONDS);
-            if ("error".equals(next)) {
-                next = seen.poll(60, TimeUnit.SECONDS);   // a reset is an I/O error; an EOF is not
+            ServerRecorder.Seen next = recorder.next();
+            if (next instanceof ServerRecorder.Failed) {
+                next = recorder.next();   // a reset is an I/O error; an EOF is not
             }
-            assertThat(next).isEqualTo(new CloseEvent(1006, "", false));
+            assertThat(next).isInstanceOfSatisfying(ServerRecorder.Closed.class,
+                    closed -> assertThat(closed.event()).isEqualTo(new CloseEvent(1006, "", false)));
             assertThat(server.connections()).isEmpty();
         }
     }
 
     @Test
     void stopSendsGoingAwayToEveryOpenSocket() throws Exception {
+        ServerRecorder recorder = new ServerRecorder();
         WebSocketServer server = base().shutdownGrace(Duration.ofSeconds(30))
-                .route("/echo", ws -> ws.onmessage(ws::send).onclose(seen::add)).build().start();
+                .route("/echo", recorder.around(ws -> ws.onmessage(ws::send))).build().start();
         List<JdkClient> listeners = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             JdkClient l = new JdkClient();
@@ -253,7 +244,7 @@ class ServerFeaturesNetworkTest {
             assertThat(l.closed.get(60, TimeUnit.SECONDS)).startsWith("1001");
         }
         for (int i = 0; i < 3; i++) {
-            assertThat(seen.poll(60, TimeUnit.SECONDS)).isEqualTo(new CloseEvent(1001, "", true));
+            assertThat(recorder.close()).isEqualTo(new CloseEvent(1001, "", true));
         }
         assertThat(new RawClientProbe(server.port()).refused()).isTrue();
     }
@@ -306,11 +297,12 @@ class ServerFeaturesNetworkTest {
 
     @Test
     void broadcastReachesEveryOpenSocketAndClosesSlowOnesByPolicy() throws Exception {
-        try (WebSocketServer server = base().route("/room", ws -> seen.add(ws)).build().start();
+        ServerRecorder recorder = new ServerRecorder();
+        try (WebSocketServer server = base().route("/room", recorder.around(ws -> { })).build().start();
              RawClient a = RawClient.upgraded(server.port(), "/room");
              RawClient b = RawClient.upgraded(server.port(), "/room")) {
-            seen.poll(60, TimeUnit.SECONDS);
-            seen.poll(60, TimeUnit.SECONDS);
+            recorder.opened();
+            recorder.opened();
             int n = Broadcast.text("to all").sendTo(server.connections());
             assertThat(n).isEqualTo(2);
             assertThat(a.readFrame().text()).isEqualTo("to all");
@@ -330,8 +322,8 @@ class ServerFeaturesNetworkTest {
     void sendsFromOneSocketsHandlerToOthersLeaveTogetherAtTheEndOfItsRead() throws Exception {
         java.util.concurrent.atomic.AtomicReference<WebSocketServer> self = new java.util.concurrent.atomic.AtomicReference<>();
         // one loop: both sockets on it, so b's sends are made on the loop, inside a's read
-        try (WebSocketServer server = base().threads(1).route("/room", ws -> {
-            seen.add(ws);
+        ServerRecorder recorder = new ServerRecorder();
+        try (WebSocketServer server = base().threads(1).route("/room", recorder.around(ws -> {
             ws.onmessage(m -> {
                 for (int i = 0; i < 20; i++) {
                     for (ServerWebSocket other : self.get().connections()) {
@@ -341,11 +333,11 @@ class ServerFeaturesNetworkTest {
                     }
                 }
             });
-        }).build().start(); RawClient a = RawClient.upgraded(server.port(), "/room");
+        })).build().start(); RawClient a = RawClient.upgraded(server.port(), "/room");
              RawClient b = RawClient.upgraded(server.port(), "/room")) {
             self.set(server);
-            seen.poll(60, TimeUnit.SECONDS);
-            seen.poll(60, TimeUnit.SECONDS);
+            recorder.opened();
+            recorder.opened();
             a.text("m");
             assertThat(b.readFrame().text()).isEqualTo("m0");
             // the 20 messages left in one write (one per message without the deferred flush), so

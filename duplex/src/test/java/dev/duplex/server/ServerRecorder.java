@@ -86,6 +86,11 @@ public final class ServerRecorder {
         return s;
     }
 
+    /** Skips to the next open and returns its socket. */
+    public ServerWebSocket opened() throws InterruptedException {
+        return next(Opened.class).ws();
+    }
+
     /** Skips to the next message and returns it. */
     public Message message() throws InterruptedException {
         return next(Received.class).message();
