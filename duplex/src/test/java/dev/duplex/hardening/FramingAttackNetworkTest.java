@@ -1,6 +1,6 @@
 package dev.duplex.hardening;
 
-import dev.duplex.transport.RawClient;
+import dev.duplex.testing.RawClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -3,7 +3,7 @@ package dev.duplex.hardening;
 import dev.duplex.server.CloseEvent;
 import dev.duplex.server.WebSocketHandler;
 import dev.duplex.testing.Await;
-import dev.duplex.transport.RawClient;
+import dev.duplex.testing.RawClient;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

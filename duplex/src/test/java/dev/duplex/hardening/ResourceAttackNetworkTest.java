@@ -1,6 +1,6 @@
 package dev.duplex.hardening;
 
-import dev.duplex.transport.RawClient;
+import dev.duplex.testing.RawClient;
 import dev.duplex.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,7 +8,7 @@ import dev.duplex.server.WebSocketServer;
 import dev.duplex.transport.Clock;
 import dev.duplex.transport.Leaks;
 import dev.duplex.transport.ManualClock;
-import dev.duplex.transport.RawClient;
+import dev.duplex.testing.RawClient;
 
 import java.io.IOException;
 import java.lang.reflect.Method;

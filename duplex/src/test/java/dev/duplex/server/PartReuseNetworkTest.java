@@ -54,7 +54,7 @@ class PartReuseNetworkTest {
 
     /** A masked client frame (RFC 6455 5.2, 5.3) with a non-zero key: the server unmasks in place. */
     private static byte[] frame(Msg m, int key) {
-        return dev.duplex.transport.RawClient.maskedFrame(true, m.text() ? 1 : 2, m.bytes(), key);
+        return dev.duplex.testing.RawClient.maskedFrame(true, m.text() ? 1 : 2, m.bytes(), key);
     }
 
     /** A raw client with a small receive buffer, so the server's echoes queue up while it does not read. */

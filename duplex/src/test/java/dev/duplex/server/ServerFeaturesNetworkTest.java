@@ -2,7 +2,7 @@ package dev.duplex.server;
 
 import dev.duplex.protocol.State;
 import dev.duplex.transport.Leaks;
-import dev.duplex.transport.RawClient;
+import dev.duplex.testing.RawClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

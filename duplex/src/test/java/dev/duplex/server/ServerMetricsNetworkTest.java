@@ -4,7 +4,7 @@ import dev.duplex.metrics.Limit;
 import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.Limits;
 import dev.duplex.transport.Leaks;
-import dev.duplex.transport.RawClient;
+import dev.duplex.testing.RawClient;
 import dev.duplex.testing.TestCertificates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.duplex.transport;
+package dev.duplex.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
