@@ -49,6 +49,14 @@ interface ClientConnector {
          * waiting for a closing handshake. {@link Events#closed} follows with {@code failed} set.
          */
         void fail(Throwable cause);
+
+        /** Stops reading from the network until {@link #resumeReading()} (WebSocketStream's backpressure). */
+        default void pauseReading() {
+        }
+
+        default void resumeReading() {
+        }
+
     }
 
     /**
@@ -73,5 +81,12 @@ interface ClientConnector {
          * then reports 1006 whatever {@code code} says. {@code cause} explains a failure, or is null.
          */
         void closed(int code, String reason, boolean wasClean, boolean failed, Throwable cause);
+
+        /**
+         * {@code bytes} of payload were written to the network (never bytes dropped on close). Called on
+         * a transport thread right after the write, outside the order above: it must not block.
+         */
+        default void written(long bytes) {
+        }
     }
 }

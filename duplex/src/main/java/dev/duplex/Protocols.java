@@ -29,6 +29,22 @@ final class Protocols {
         return List.copyOf(protocols);
     }
 
+    /**
+     * Why the server's choice {@code selected} fails the connection, or null when it is fine.
+     * WHATWG §dom-websocket-websocket (establish): a subprotocol was requested but the server chose none
+     * (RFC 6455 alone would accept it; the standard does not). RFC 6455 4.1: one that was not offered
+     * (the handshake checks this too; checked again because the API depends on it).
+     */
+    static String checkSelected(List<String> offered, String selected) {
+        if (!offered.isEmpty() && (selected == null || selected.isEmpty())) {
+            return "the server selected no subprotocol; offered " + offered;
+        }
+        if (selected != null && !selected.isEmpty() && !offered.contains(selected)) {
+            return "the server selected subprotocol '" + selected + "', which was not offered";
+        }
+        return null;
+    }
+
     /** RFC 2616 2.2 token: 1*&lt;any CHAR except CTLs or separators&gt;. */
     static boolean isToken(String s) {
         if (s.isEmpty()) {

@@ -141,6 +141,27 @@ final class TransportConnector implements ClientConnector {
         }
 
         @Override
+        public void pauseReading() {
+            WsChannel ch = channel;
+            if (ch != null) {
+                ch.pauseReading();
+            }
+        }
+
+        @Override
+        public void resumeReading() {
+            WsChannel ch = channel;
+            if (ch != null) {
+                ch.resumeReading();
+            }
+        }
+
+        @Override
+        public void onWritten(WsChannel ch, long bytes) {
+            events.written(bytes);
+        }
+
+        @Override
         public String toString() {
             WsChannel ch = channel;
             return ch == null ? "not started" : ch.readyState() + " buffered=" + ch.bufferedAmount()

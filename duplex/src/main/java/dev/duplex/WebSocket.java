@@ -398,14 +398,23 @@ public final class WebSocket {
      */
     public void close(int code, String reason) {
         checkCode(code);
+        closeChecked(code, checkReason(reason));
+    }
+
+    /**
+     * WHATWG §dom-websocket-close step 2: the reason as a USVString, or SyntaxError when its UTF-8 is
+     * longer than 123 bytes. Also used by {@link WebSocketStream#close(WebSocketCloseInfo)}.
+     */
+    static String checkReason(String reason) {
         String r = Utf8.toUsv(Objects.requireNonNull(reason, "reason"));
         if (Utf8.encodedLength(r) > 123) {
             throw DomException.syntaxError("The close reason must not be greater than 123 UTF-8 bytes.");
         }
-        closeChecked(code, r);
+        return r;
     }
 
-    private static void checkCode(int code) {
+    /** WHATWG §dom-websocket-close step 1 (also for {@link WebSocketStream}): InvalidAccessError. */
+    static void checkCode(int code) {
         if (code != 1000 && (code < 3000 || code > 4999)) {
             throw DomException.invalidAccessError("The close code must be either 1000, or between 3000 and"
                     + " 4999. " + code + " is neither.");
@@ -514,17 +523,9 @@ public final class WebSocket {
 
         @Override
         public void opened(String selectedProtocol, String selectedExtensions) {
-            // WHATWG §dom-websocket-websocket (establish): a subprotocol was requested but the server chose
-            // none -> fail. RFC 6455 alone would accept it; the standard does not.
-            if (!protocols.isEmpty() && (selectedProtocol == null || selectedProtocol.isEmpty())) {
-                link.fail(new java.io.IOException("the server selected no subprotocol; offered " + protocols));
-                return;
-            }
-            // RFC 6455 4.1: a subprotocol that was not offered fails the connection (the handshake checks
-            // this too; checked again here because the API depends on it).
-            if (selectedProtocol != null && !selectedProtocol.isEmpty() && !protocols.contains(selectedProtocol)) {
-                link.fail(new java.io.IOException("the server selected subprotocol '" + selectedProtocol
-                        + "', which was not offered"));
+            String wrong = Protocols.checkSelected(protocols, selectedProtocol);
+            if (wrong != null) {
+                link.fail(new java.io.IOException(wrong));
                 return;
             }
             queueTask(() -> {

@@ -112,6 +112,7 @@ public final class ServerWebSocket {
 
     /** Starts the closing handshake with no status code (the peer sees 1005). */
     public void close() {
+        beforeClose();
         channel.close(null, "");
     }
 
@@ -123,7 +124,29 @@ public final class ServerWebSocket {
         CloseCode c = CloseCode.of(code);
         String r = reason == null ? "" : reason;
         CloseCode.checkSendable(c, r);
+        beforeClose();
         channel.close(c, r);
+    }
+
+    /** Runs what {@link #onclosing} set (a stream handler stops pausing reads, so the peer's close arrives). */
+    private void beforeClose() {
+        Runnable r = set().closing;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /** Runs {@code r} when this side starts the closing handshake, before the close frame is queued. */
+    void onclosing(Runnable r) {
+        handlers().closing = r;
+    }
+
+    /**
+     * Tells {@code w} how many payload bytes of this socket's sends were written, on the event loop
+     * right after each write (a stream handler's write futures complete from it). Must not block.
+     */
+    void onwritten(java.util.function.LongConsumer w) {
+        handlers().written = w;
     }
 
     /** Drops the connection without a closing handshake (the handlers see 1006). */
@@ -221,6 +244,8 @@ public final class ServerWebSocket {
         volatile Consumer<MessagePart> part;
         volatile Consumer<CloseEvent> close;
         volatile Consumer<Throwable> error;
+        volatile Runnable closing;
+        volatile java.util.function.LongConsumer written;
     }
 
     private static final Handlers NONE = new Handlers();
@@ -298,6 +323,16 @@ public final class ServerWebSocket {
         @Override
         public void onOpen(WsChannel ch, OpenInfo info) {
             ((ServerWebSocket) ch.attachment()).opened();
+        }
+
+        @Override
+        public void onWritten(WsChannel ch, long bytes) {
+            if (ch.attachment() instanceof ServerWebSocket ws) {
+                java.util.function.LongConsumer w = ws.set().written;
+                if (w != null) {
+                    w.accept(bytes);
+                }
+            }
         }
 
         @Override

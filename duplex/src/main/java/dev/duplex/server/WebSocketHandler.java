@@ -1,5 +1,7 @@
 package dev.duplex.server;
 
+import dev.duplex.WebSocketStreamOptions;
+
 /**
  * Called for each WebSocket accepted on a route. The common case is a lambda that attaches handlers:
  * <pre>{@code route("/echo", ws -> ws.onmessage(ws::send))}</pre>
@@ -21,6 +23,27 @@ public interface WebSocketHandler {
      */
     static WebSocketHandler echo() {
         return EchoHandler.INSTANCE;
+    }
+
+    /**
+     * A handler that runs {@code body} on a virtual thread of its own per connection, reading and
+     * writing with blocking calls (see {@link StreamHandler}). The buffers are the client stream's
+     * defaults ({@link WebSocketStreamOptions}): the socket pauses at 16 unread messages or 1 MiB; at most
+     * 256 KiB is handed to the network at a time and 16 MiB may wait.
+     */
+    static WebSocketHandler stream(StreamHandler body) {
+        return stream(body, WebSocketStreamOptions.DEFAULT_READ_BUFFER_MESSAGES,
+                WebSocketStreamOptions.DEFAULT_READ_BUFFER_BYTES);
+    }
+
+    /** As {@link #stream(StreamHandler)}, pausing the socket at {@code messages} unread messages or {@code bytes}. */
+    static WebSocketHandler stream(StreamHandler body, int messages, long bytes) {
+        java.util.Objects.requireNonNull(body, "body");
+        if (messages < 1 || bytes < 1) {
+            throw new IllegalArgumentException("the read buffer needs at least one message and one byte");
+        }
+        return new StreamingHandler(body, messages, bytes, WebSocketStreamOptions.DEFAULT_WRITE_BUFFER_BYTES,
+                WebSocketStreamOptions.DEFAULT_MAX_QUEUED_BYTES);
     }
 
     /** The opening handshake completed; the socket is OPEN and messages may be sent. */

@@ -18,4 +18,13 @@ public interface ChannelListener {
 
     /** A protocol event: a message, a ping or pong, the peer's close, and finally {@code Closed}. */
     void onEvent(WsChannel channel, ProtocolEvent event);
+
+    /**
+     * {@code bytes} of payload (as counted in {@code bufferedAmount}) of this channel's sends were
+     * written to the network (with TLS: into the record layer's output, which is written next). Never
+     * for bytes dropped on close. Unlike the other calls, always on the event loop, right after the
+     * write, whatever the executor: it must not block. Lets a layer above complete its writes as their
+     * bytes leave, without polling.
+     */
+    default void onWritten(WsChannel channel, long bytes) {}
 }

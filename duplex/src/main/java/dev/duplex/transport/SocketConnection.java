@@ -341,7 +341,7 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
             // The 101 usually leaves at once; then the queue goes, as most WebSockets of a busy
             // server sit idle after the upgrade (the first send makes a new one).
             try {
-                release(wire.write(loop.bufferPool()));
+                wrote(wire.write(loop.bufferPool()));
             } catch (IOException e) {
                 // still queued: the flush after this batch meets the error and fails the connection
             }
@@ -524,7 +524,7 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
             return phase != Phase.CLOSED && wire != null;
         }
         try {
-            release(wire.write(loop.bufferPool()));
+            wrote(wire.write(loop.bufferPool()));
             return true;
         } catch (IOException e) {
             if (inBatch) {
@@ -541,6 +541,22 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
         }
     }
 
+    /** Credit of bytes that left (not dropped): out of bufferedAmount, and told to the listener. */
+    private void wrote(long credit) {
+        if (credit != 0) {
+            addBuffered(-credit);
+            ChannelListener l = listener;
+            if (l != null) {
+                try {
+                    l.onWritten(this, credit);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "write notification failed", e);
+                }
+            }
+        }
+    }
+
+    /** Credit of bytes dropped unwritten: out of bufferedAmount only. */
     private void release(long credit) {
         if (credit != 0) {
             addBuffered(-credit);
@@ -766,6 +782,25 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
             return copyOf(data);
         }
         return data;
+    }
+
+    @Override
+    public void pauseReading() {
+        runOnLoop(() -> {
+            if (wire != null && phase != Phase.CLOSED) {
+                wire.pauseReading(Wire.PAUSE_CONSUMER);
+            }
+        });
+    }
+
+    @Override
+    public void resumeReading() {
+        // Bytes already waiting in the socket are reported by the next select (level-triggered).
+        runOnLoop(() -> {
+            if (wire != null && phase != Phase.CLOSED) {
+                wire.resumeReading(Wire.PAUSE_CONSUMER);
+            }
+        });
     }
 
     @Override

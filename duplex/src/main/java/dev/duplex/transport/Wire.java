@@ -21,6 +21,8 @@ final class Wire {
     static final int PAUSE_EVENTS = 1;
     /** Reading paused because too much waits to be written. */
     static final int PAUSE_WRITES = 2;
+    /** Reading paused by the layer above ({@link WsChannel#pauseReading()}): a consumer at its own pace. */
+    static final int PAUSE_CONSUMER = 4;
     /** Encrypted bytes prepared per flush step. */
     private static final int TLS_BATCH = 64 * 1024;
 

@@ -46,6 +46,22 @@ public interface WsChannel {
         throw new UnsupportedOperationException("prepared messages are not supported by " + getClass());
     }
 
+    /**
+     * Stops reading the socket (after the read in progress) until {@link #resumeReading()}: the peer's
+     * sends then fill the TCP window and stall, which is how a consumer that reads at its own pace
+     * slows the peer down (receive backpressure). Counted apart from the transport's own pauses (for
+     * undelivered events and for a full write queue): reading resumes only when none holds it.
+     * Idempotent; any thread; never blocks.
+     */
+    default void pauseReading() {
+        throw new UnsupportedOperationException("pausing is not supported by " + getClass());
+    }
+
+    /** Undoes {@link #pauseReading()}. Idempotent; any thread; never blocks. */
+    default void resumeReading() {
+        throw new UnsupportedOperationException("pausing is not supported by " + getClass());
+    }
+
     /** Sends a ping (at most 125 bytes, RFC 6455 5.5). */
     /**
      * From the next message on, delivers data as {@link dev.duplex.protocol.ProtocolEvent.MessagePart}s
