@@ -1,11 +1,12 @@
 package dev.duplex;
 
-import static dev.duplex.Recorder.TIMEOUT;
+import static dev.duplex.ClientRecorder.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.duplex.server.OriginPolicy;
+import dev.duplex.testing.TestCertificates;
 import dev.duplex.server.WebSocketHandler;
 import dev.duplex.server.WebSocketServer;
 import java.net.ServerSocket;
@@ -38,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that stops reading; clean and unclean closes; {@code opened()} failures; the close-argument rules
  * shared with the classic {@link WebSocket}; one consumer per side.
  */
-class WebSocketStreamTest {
+class WebSocketStreamNetworkTest {
 
     private static TestServer testServer;
     private static WebSocketServer server;
@@ -165,7 +166,7 @@ class WebSocketStreamTest {
     void echoOverTlsWithDeflate() throws Exception {
         try (TestServer tls = TestServer.tls()) {
             WebSocketStream ws = new WebSocketStream(tls.url("/echo"), WebSocketStreamOptions.builder()
-                    .sslContext(TestTls.get().clientContext).build());
+                    .sslContext(TestCertificates.get().clientContext()).build());
             WebSocketOpenInfo open = get(ws.opened());
             assertThat(open.extensions()).startsWith("permessage-deflate");
             WebSocketStreamWriter writer = open.writer();

@@ -1,6 +1,6 @@
 package dev.duplex;
 
-import static dev.duplex.Recorder.TIMEOUT;
+import static dev.duplex.ClientRecorder.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.duplex.server.OriginPolicy;
@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code send} got through minus bytes read), and Duplex's own {@link WebSocketHandler#stream} handler
  * (bytes whose write futures completed minus bytes read; its send queue stays at 256 KiB).
  */
-class WebSocketStreamFloodTest {
+class WebSocketStreamFloodNetworkTest {
 
     private static final long TOTAL = 256L << 20;
     private static final int SIZE = 64 << 10;

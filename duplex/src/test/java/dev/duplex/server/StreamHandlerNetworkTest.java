@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * each, every reply waiting for blocking work), with handlers on the event loop or on virtual threads;
  * and how the handler's end closes the connection (1000 when it returns, 1011 when it throws).
  */
-class StreamHandlerTest {
+class StreamHandlerNetworkTest {
 
     private static final long TIMEOUT_S = 60;
 
