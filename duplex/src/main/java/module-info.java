@@ -2,7 +2,8 @@
  * Duplex: WebSockets for Java. Zero runtime dependencies.
  *
  * <ul>
- *   <li>{@code dev.duplex} — the browser-shaped clients ({@code WebSocket}, {@code WebSocketStream}).</li>
+ *   <li>{@code dev.duplex} — the browser-shaped clients ({@code WebSocket}, {@code WebSocketStream}), and
+ *       {@code ReconnectingWebSocket}, which makes one {@code WebSocket} after another.</li>
  *   <li>{@code dev.duplex.server} — the server API.</li>
  *   <li>{@code dev.duplex.metrics} — the metrics hook the server and client report to.</li>
  *   <li>{@code dev.duplex.protocol} — the sans-I/O RFC 6455 / RFC 7692 core: bytes in, events out.</li>

@@ -50,6 +50,11 @@ import java.util.function.Consumer;
  * constructor has added its listeners. Use {@link #WebSocket(String, WebSocketOptions, Consumer)} to add
  * them before connecting starts; {@link #awaitOpen} and {@link #awaitClose} never miss anything.
  *
+ * <h2>One connection</h2>
+ * Like the browser's, a {@code WebSocket} is one connection: once closed it stays closed. For a client that
+ * comes back after a drop or a server restart, use {@link ReconnectingWebSocket}, which makes one
+ * {@code WebSocket} after another behind the same event API.
+ *
  * <h2>Reachability</h2>
  * A socket stays strongly reachable from the moment it is constructed until its {@code close} event has
  * been dispatched, so listeners keep firing even if the program drops every reference to it.

@@ -33,6 +33,8 @@ import java.util.concurrent.TimeoutException;
         description = {"Terminal client, like wscat: lines out, messages in.",
                 "Each line typed is sent as a text message, "
                 + "each message received is printed after '< '. Ctrl-D closes with 1000.",
+                "With --reconnect it comes back after the server goes away (backoff with jitter, "
+                + "lines typed meanwhile are held) until Ctrl-D or a close code that means \"do not come back\".",
                 "Exit status: 0 after a clean close, 1 when the connection failed or ended abnormally."})
 final class ClientCommand implements Callable<Integer> {
 
@@ -63,6 +65,15 @@ final class ClientCommand implements Callable<Integer> {
                     + "connection closes, then exit. Prints nothing but the close.")
     boolean echo;
 
+    @Option(names = "--reconnect",
+            description = "Reconnect when the connection drops or the server goes away (1001, 1006, 1011-1014), "
+                    + "with exponential backoff and full jitter; keep-alive pings find dead peers.")
+    boolean reconnect;
+
+    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "0",
+            description = "With --reconnect: give up after N failed attempts in a row (default: never).")
+    int maxAttempts;
+
     @Option(names = "--no-deflate", description = "Do not offer permessage-deflate.")
     boolean noDeflate;
 
@@ -82,6 +93,14 @@ final class ClientCommand implements Callable<Integer> {
             System.err.println("duplex client: --execute and --echo cannot be combined");
             return 2;
         }
+        if (reconnect) {
+            if (execute != null) {
+                System.err.println("duplex client: --execute and --reconnect cannot be combined");
+                return 2;
+            }
+            return new ReconnectingSession(url, options(), maxAttempts, echo, binary,
+                    Duration.ofSeconds(timeoutSeconds)).run();
+        }
         WebSocket ws;
         try {
             ws = new WebSocket(url, options());
@@ -91,7 +110,7 @@ final class ClientCommand implements Callable<Integer> {
         }
         CompletableFuture<CloseEvent> closed = new CompletableFuture<>();
         ws.setOnclose(closed::complete);
-        Inbox inbox = new Inbox();
+        Inbox<MessageEvent> inbox = new Inbox<>();
         if (echo) {
             ws.setBinaryType(BinaryType.ARRAYBUFFER);
             ws.setOnmessage(e -> echoBack(ws, e));
@@ -112,7 +131,7 @@ final class ClientCommand implements Callable<Integer> {
         if (execute != null) {
             return executeOnce(ws, inbox, closed, timeout);
         }
-        return new Interactive(ws, inbox, closed, binary, timeout).run();
+        return new Interactive(Peer.of(ws), inbox, new Inbox<>(), closed, binary, timeout).run();
     }
 
     private WebSocketOptions options() throws GeneralSecurityException {
@@ -141,7 +160,7 @@ final class ClientCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private int executeOnce(WebSocket ws, Inbox inbox, CompletableFuture<CloseEvent> closed, Duration timeout)
+    private int executeOnce(WebSocket ws, Inbox<MessageEvent> inbox, CompletableFuture<CloseEvent> closed, Duration timeout)
             throws InterruptedException, ExecutionException {
         CompletableFuture<MessageEvent> reply = new CompletableFuture<>();
         if (binary) {

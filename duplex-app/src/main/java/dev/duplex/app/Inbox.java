@@ -1,31 +1,31 @@
 package dev.duplex.app;
 
-import dev.duplex.MessageEvent;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Holds the messages that arrive before the session is ready for them: a server may send its
- * first message in the same breath as the handshake (the chat room's welcome), before
- * {@code awaitOpen} has even returned. Installed as the socket's {@code onmessage} before it opens.
+ * Holds what arrives before the session is ready for it: a server may send its first message in the
+ * same breath as the handshake (the chat room's welcome), before {@code awaitOpen} has even returned.
+ * Installed as the socket's {@code onmessage} (or its notice sink) before it opens.
+ *
+ * @param <T> a message event, or a notice line
  */
-final class Inbox {
+final class Inbox<T> {
 
-    private List<MessageEvent> early = new ArrayList<>();
-    private Consumer<MessageEvent> target;
+    private List<T> early = new ArrayList<>();
+    private Consumer<? super T> target;
 
-    synchronized void accept(MessageEvent e) {
+    synchronized void accept(T item) {
         if (target == null) {
-            early.add(e);
+            early.add(item);
         } else {
-            target.accept(e);
+            target.accept(item);
         }
     }
 
-    /** Hands the held messages, then every later one, to {@code consumer}. */
-    synchronized void deliverTo(Consumer<MessageEvent> consumer) {
+    /** Hands the held items, then every later one, to {@code consumer}. */
+    synchronized void deliverTo(Consumer<? super T> consumer) {
         early.forEach(consumer);
         early = List.of();
         target = consumer;

@@ -2,7 +2,6 @@ package dev.duplex.app;
 
 import dev.duplex.CloseEvent;
 import dev.duplex.MessageEvent;
-import dev.duplex.WebSocket;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -24,19 +23,23 @@ import java.util.function.Consumer;
 /**
  * The interactive client session: lines from the terminal (JLine: editing and history) or from
  * piped stdin go out as messages; messages in are printed after {@code "< "}. End of input
- * (Ctrl-D) or Ctrl-C closes with 1000; the session ends when the close event arrives.
+ * (Ctrl-D) or Ctrl-C closes with 1000; the session ends when the (last) close event arrives. Notices
+ * (a reconnecting client's "disconnected", "connected") are printed as they come.
  */
 final class Interactive {
 
-    private final WebSocket ws;
-    private final Inbox inbox;
+    private final Peer ws;
+    private final Inbox<MessageEvent> inbox;
+    private final Inbox<String> notices;
     private final CompletableFuture<CloseEvent> closed;
     private final boolean binary;
     private final Duration timeout;
 
-    Interactive(WebSocket ws, Inbox inbox, CompletableFuture<CloseEvent> closed, boolean binary, Duration timeout) {
+    Interactive(Peer ws, Inbox<MessageEvent> inbox, Inbox<String> notices, CompletableFuture<CloseEvent> closed,
+            boolean binary, Duration timeout) {
         this.ws = ws;
         this.inbox = inbox;
+        this.notices = notices;
         this.closed = closed;
         this.binary = binary;
         this.timeout = timeout;
@@ -48,10 +51,8 @@ final class Interactive {
             LineReader reader = terminal == null ? null
                     : LineReaderBuilder.builder().terminal(terminal).appName("duplex").build();
             Consumer<String> print = reader != null ? reader::printAbove : System.out::println;
-            print.accept("Connected to " + ws.url()
-                    + (ws.protocol().isEmpty() ? "" : ", protocol " + ws.protocol())
-                    + (ws.extensions().isEmpty() ? "" : ", extensions " + ws.extensions())
-                    + ". Type a line to send it; Ctrl-D closes.");
+            print.accept(ws.greeting());
+            notices.deliverTo(print);
             inbox.deliverTo(e -> print.accept("< " + show(e)));
 
             Thread input = Thread.ofPlatform().daemon().name("duplex-client-input")
@@ -104,7 +105,7 @@ final class Interactive {
             throw e;
         }
         if (!closed.isDone()) {
-            ws.close(1000);
+            ws.close();
             try {
                 closed.get(timeout.toSeconds(), TimeUnit.SECONDS);
             } catch (TimeoutException | ExecutionException | InterruptedException e) {
@@ -114,13 +115,9 @@ final class Interactive {
     }
 
     private void send(String line) {
-        if (ws.readyState() != WebSocket.OPEN) {
-            return;
-        }
-        if (binary) {
-            ws.send(line.getBytes(StandardCharsets.UTF_8));
-        } else {
-            ws.send(line);
+        boolean taken = binary ? ws.send(line.getBytes(StandardCharsets.UTF_8)) : ws.send(line);
+        if (!taken) {
+            notices.accept("(not sent: not connected)");
         }
     }
 

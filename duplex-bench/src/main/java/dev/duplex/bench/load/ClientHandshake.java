@@ -54,6 +54,39 @@ final class ClientHandshake {
         }
     }
 
+    /**
+     * Connects and upgrades like {@link #open}, for a server that may speak first right after the 101 (the
+     * chat room's welcome): returns the bytes read past the response head, the start of the first frames.
+     */
+    static SocketChannel open(InetSocketAddress address, String path, ByteBuffer[] rest) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.connect(address);
+            String key = newKey();
+            ByteBuffer req = request(address, path, key);
+            while (req.hasRemaining()) {
+                ch.write(req);
+            }
+            ByteBuffer buf = ByteBuffer.allocate(MAX_RESPONSE_HEAD);
+            int end;
+            while ((end = indexOfEndOfHead(buf.array(), buf.position())) < 0) {
+                if (!buf.hasRemaining()) {
+                    throw new IOException("handshake response head over " + MAX_RESPONSE_HEAD + " bytes");
+                }
+                if (ch.read(buf) < 0) {
+                    throw new IOException("connection closed during the opening handshake");
+                }
+            }
+            check(new String(buf.array(), 0, end, StandardCharsets.ISO_8859_1), key);
+            rest[0] = ByteBuffer.wrap(buf.array(), end, buf.position() - end);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
     static String newKey() {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
