@@ -1,19 +1,53 @@
 #!/usr/bin/env python3
-"""Interop peer: a Python `websockets` echo server for Duplex's client transport.
+"""Interop peer: a Python `websockets` server for Duplex's clients (transport, WebSocket, WebSocketStream).
 
-usage: python_server.py CERTFILE|- KEYFILE|- deflate|deflate-default|plain
-Prints the bound port on the first line of stdout. Paths: /echo echoes in kind; /close closes
-with 4002 "server bye" on the first message. Runs until killed.
+usage: python_server.py CERTFILE|- KEYFILE|- deflate|deflate-default|plain [TOTAL SIZE]
+Prints the bound port on the first line of stdout. Paths:
+/echo echoes in kind;
+/close closes with 4002 "server bye" on the first message;
+/flood sends TOTAL bytes in binary messages of SIZE bytes (each starting with its 4-byte index), each
+send awaiting the transport's drain as websockets does, and prints "SENT <ms> <bytes>" every 10 ms:
+how far the server got handing bytes to its socket.
+Runs until killed.
 """
 import asyncio
 import ssl
 import sys
+import time
 
 import websockets
 from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
 
 
+FLOOD = [int(a) for a in sys.argv[4:6]]
+
+
+async def flood(ws, total, size):
+    sent = 0
+    start = time.monotonic()
+    done = asyncio.Event()
+
+    async def report():
+        while not done.is_set():
+            print("SENT", int((time.monotonic() - start) * 1000), sent, flush=True)
+            await asyncio.sleep(0.01)
+
+    reporter = asyncio.create_task(report())
+    try:
+        for i in range(total // size):
+            await ws.send(i.to_bytes(4, "big") + bytes(size - 4))
+            sent += size
+        print("SENT", int((time.monotonic() - start) * 1000), sent, flush=True)
+        await ws.wait_closed()
+    finally:
+        done.set()
+        await reporter
+
+
 async def handler(ws, path):
+    if path == "/flood":
+        await flood(ws, *FLOOD)
+        return
     if path == "/close":
         await ws.recv()
         await ws.close(code=4002, reason="server bye")

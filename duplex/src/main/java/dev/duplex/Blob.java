@@ -1,5 +1,6 @@
 package dev.duplex;
 
+import dev.duplex.protocol.Utf8;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

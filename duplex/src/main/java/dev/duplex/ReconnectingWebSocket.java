@@ -1,5 +1,6 @@
 package dev.duplex;
 
+import dev.duplex.protocol.Utf8;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -208,7 +209,7 @@ public final class ReconnectingWebSocket {
     /** Sends a text message now or queues it; false when refused (queue full or off, or socket ended). */
     public boolean send(String data) {
         String text = Utf8.toUsv(Objects.requireNonNull(data, "data"));
-        return send(text, Utf8.length(text));
+        return send(text, Utf8.encodedLength(text));
     }
 
     /** Sends a copy of {@code data} as a binary message now or queues it; false when refused. */

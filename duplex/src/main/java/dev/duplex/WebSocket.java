@@ -1,5 +1,6 @@
 package dev.duplex;
 
+import dev.duplex.protocol.Utf8;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -305,7 +306,7 @@ public final class WebSocket {
     public void send(String data) {
         requireNotConnecting(); // checked before the data is even looked at
         String text = Utf8.toUsv(Objects.requireNonNull(data, "data"));
-        long size = Utf8.length(text);
+        long size = Utf8.encodedLength(text);
         synchronized (sendLock) {
             if (admit(size) && link.sendText(text, size)) {
                 linkEstimate += size;
@@ -411,7 +412,7 @@ public final class WebSocket {
      */
     static String checkReason(String reason) {
         String r = Utf8.toUsv(Objects.requireNonNull(reason, "reason"));
-        if (Utf8.length(r) > 123) {
+        if (Utf8.encodedLength(r) > 123) {
             throw DomException.syntaxError("The close reason must not be greater than 123 UTF-8 bytes.");
         }
         return r;

@@ -1,5 +1,6 @@
 package dev.duplex;
 
+import dev.duplex.protocol.Utf8;
 import dev.duplex.stream.ReadBuffer;
 import dev.duplex.stream.ReadControl;
 import dev.duplex.stream.WriteFlow;

@@ -1,5 +1,6 @@
 package dev.duplex;
 
+import dev.duplex.protocol.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.net.IDN;

@@ -1,6 +1,6 @@
 package dev.duplex;
 
-import static dev.duplex.Recorder.TIMEOUT;
+import static dev.duplex.ClientRecorder.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -36,7 +36,7 @@ class DefaultLimitsNetworkTest {
             int port = readPort(p);
             WebSocket ws = new WebSocket("ws://127.0.0.1:" + port + "/");
             ws.setBinaryType("arraybuffer");
-            Recorder r = Recorder.on(ws);
+            ClientRecorder r = ClientRecorder.on(ws);
             r.next("open");
             assertPattern(r.message().bytes(), 4 * MIB, 7);
             if (peer.equals("node")) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,14 +14,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Node {@code ws} or Python {@code websockets} server for the stream tests
- * ({@code stream_node_server.js}, {@code stream_python_server.py}): {@code /echo}, and {@code /flood},
+ * A Node {@code ws} or Python {@code websockets} server for the stream tests (the interop peers
+ * {@code peers/node_server.js} and {@code peers/python_server.py}, plain): {@code /echo}, and {@code /flood},
  * whose progress the peer prints every 10 ms and {@link #progress()} keeps — Node's
  * {@code bufferedAmount} (bytes it could not hand to its socket yet) or Python's bytes sent.
  */
 final class StreamPeer implements AutoCloseable {
 
-    private static final Path NODE_MODULES = Path.of("..", "conformance", "node", "node_modules").toAbsolutePath();
+    private static final Path PEERS = Path.of("src/test/resources/peers").toAbsolutePath();
+    private static final Path NODE_WS = Path.of("../conformance/node/node_modules/ws").toAbsolutePath().normalize();
 
     final String kind;
     final int port;
@@ -38,10 +38,13 @@ final class StreamPeer implements AutoCloseable {
         CompletableFuture<Integer> portLine = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
+                String first = out.readLine(); // the port
+                if (first != null) {
+                    portLine.complete(Integer.parseInt(first.trim()));
+                }
                 for (String l; (l = out.readLine()) != null; ) {
                     String[] f = l.split(" ");
                     switch (f[0]) {
-                        case "PORT" -> portLine.complete(Integer.parseInt(f[1].trim()));
                         case "BUFFERED", "SENT" -> {
                             long v = Long.parseLong(f[2].trim());
                             latest.set(v);
@@ -55,7 +58,7 @@ final class StreamPeer implements AutoCloseable {
             }
             portLine.complete(-1);
         });
-        this.port = portLine.get(Recorder.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        this.port = portLine.get(ClientRecorder.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertThat(port).as(kind + " printed its port").isPositive();
     }
 
@@ -66,13 +69,14 @@ final class StreamPeer implements AutoCloseable {
             assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "needs /usr/bin/python3");
             assumeTrue(new ProcessBuilder("/usr/bin/python3", "-c", "import websockets").start().waitFor() == 0,
                     "needs Debian's python3-websockets");
-            cmd = List.of("/usr/bin/python3", resource("stream_python_server.py").toString(), "" + total, "" + size);
+            cmd = List.of("/usr/bin/python3", PEERS.resolve("python_server.py").toString(),
+                    "-", "-", "plain", "" + total, "" + size);
         } else {
-            assumeTrue(Files.isDirectory(NODE_MODULES.resolve("ws")), "needs npm ci in conformance/node");
-            cmd = List.of("node", resource("stream_node_server.js").toString(), "" + total, "" + size);
+            assumeTrue(Files.isDirectory(NODE_WS), "needs npm ci in conformance/node");
+            cmd = List.of("node", PEERS.resolve("node_server.js").toString(), "-", "-", "plain", "" + total, "" + size);
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("NODE_PATH", NODE_MODULES.toString());
+        pb.environment().put("NODE_WS_PATH", NODE_WS.toString());
         return new StreamPeer(kind, pb.start());
     }
 
@@ -90,18 +94,9 @@ final class StreamPeer implements AutoCloseable {
         return peak.get();
     }
 
-    private static Path resource(String name) throws Exception {
-        Path f = Files.createTempFile("duplex-peer", name);
-        f.toFile().deleteOnExit();
-        try (InputStream in = StreamPeer.class.getResourceAsStream(name)) {
-            Files.write(f, in.readAllBytes());
-        }
-        return f;
-    }
-
     @Override
     public void close() throws Exception {
-        process.getOutputStream().close(); // the peer exits when stdin closes
+        process.destroy(); // the peer runs until killed
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }

@@ -1,5 +1,6 @@
 package dev.duplex;
 
+import dev.duplex.testing.TestCertificates;
 import dev.duplex.server.HandshakeDecision;
 import dev.duplex.server.Message;
 import dev.duplex.server.ServerWebSocket;
@@ -85,7 +86,7 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer tls() throws Exception {
-        return new TestServer(TestTls.get().serverContext);
+        return new TestServer(TestCertificates.get().serverContext());
     }
 
     int port() {

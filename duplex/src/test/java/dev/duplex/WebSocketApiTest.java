@@ -1,6 +1,6 @@
 package dev.duplex;
 
-import static dev.duplex.Recorder.TIMEOUT;
+import static dev.duplex.ClientRecorder.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -152,7 +152,7 @@ class WebSocketApiTest {
         void reasonOver123BytesIsSyntaxErrorAndNothingChanges() throws Exception { // Close-reason-124Bytes
             WebSocket[] ws = holder();
             FakeLink link = connect(ws);
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             link.open();
             r.next("open");
             assertDom(() -> ws[0].close(1000, "x".repeat(124)), "SyntaxError");
@@ -214,12 +214,12 @@ class WebSocketApiTest {
             WebSocket[] ws = holder();
             FakeLink link = connect(ws);
             link.reportOnFail = false;
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             ws[0].close();
             assertThat(ws[0].readyState()).isEqualTo(WebSocket.CLOSING);
             assertThat(link.commands()).singleElement().asString().startsWith("fail:");
             link.serverGone(1006, true, new IOException("failed by close()"));
-            Recorder.Seen error = r.next("error");
+            ClientRecorder.Seen error = r.next("error");
             assertThat(error.state()).isEqualTo(WebSocket.CLOSED);
             CloseEvent close = r.close();
             assertThat(close.code()).isEqualTo(1006);
@@ -248,7 +248,7 @@ class WebSocketApiTest {
                 }
             });
             FakeLink link = c.links.poll();
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             ws[0].close();
             link.open();
             link.serverGone(1006, true, new IOException("gone"));
@@ -341,7 +341,7 @@ class WebSocketApiTest {
         void overTheHardLimitFlagsFullThenErrorThenClose() throws Exception {
             WebSocket[] ws = holder();
             FakeLink link = FakeConnector.connect(ws, "ws://h/", DEFAULTS.toBuilder().maxBufferedAmount(10).build());
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             link.open();
             r.next("open");
             ws[0].send("0123456789");
@@ -360,7 +360,7 @@ class WebSocketApiTest {
         void shrinksOnlyBetweenTasks() throws Exception { // bufferedAmount-unchanged-by-sync-xhr
             WebSocket[] ws = holder();
             FakeLink link = connect(ws);
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             CountDownLatch inListener = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch done = new CountDownLatch(1);
@@ -416,7 +416,7 @@ class WebSocketApiTest {
         void binaryTypeAtDispatchTimeChoosesTheJavaType() throws Exception {
             WebSocket[] ws = holder();
             FakeLink link = connect(ws);
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             link.open();
             r.next("open");
             link.events.binary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
@@ -458,7 +458,7 @@ class WebSocketApiTest {
         void requestedProtocolButNoneSelectedFails() throws Exception {
             WebSocket[] ws = holder();
             FakeLink link = connect(ws, "chat");
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             link.open("", "");
             assertThat(r.typesUntilClose()).containsExactly("error", "close");
             assertThat(ws[0].protocol()).isEmpty();
@@ -468,7 +468,7 @@ class WebSocketApiTest {
         void unofferedProtocolFails() throws Exception {
             WebSocket[] ws = holder();
             FakeLink link = connect(ws, "chat");
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             link.open("superchat", "");
             assertThat(r.typesUntilClose()).containsExactly("error", "close");
         }
@@ -477,7 +477,7 @@ class WebSocketApiTest {
         void messagesAfterCloseAreDropped() throws Exception { // Close-delayed
             WebSocket[] ws = holder();
             FakeLink link = connect(ws);
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             link.open();
             r.next("open");
             link.events.text("before");
@@ -496,13 +496,13 @@ class WebSocketApiTest {
         void peerCloseSetsClosingInATask() throws Exception {
             WebSocket[] ws = holder();
             FakeLink link = connect(ws);
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             link.open();
             r.next("open");
             link.events.closing(1000, "bye");
             link.events.text("queued before the state task ran? no: dropped");
             link.events.closed(1000, "bye", true, false, null);
-            Recorder.Seen close = r.next("close");
+            ClientRecorder.Seen close = r.next("close");
             assertThat(close.state()).isEqualTo(WebSocket.CLOSED);
             assertThat(((CloseEvent) close.event()).reason()).isEqualTo("bye");
             r.assertNoMore(ws[0]);
@@ -512,13 +512,13 @@ class WebSocketApiTest {
         void failureIsClosedThenErrorThenCloseExactlyOnce() throws Exception { // events/015
             WebSocket[] ws = holder();
             FakeLink link = connect(ws);
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             link.open();
             r.next("open");
             IOException cause = new IOException("connection reset");
             link.serverGone(1006, true, cause);
             link.events.closed(1000, "", true, false, null); // a second report must not fire again
-            Recorder.Seen error = r.next("error");
+            ClientRecorder.Seen error = r.next("error");
             assertThat(error.state()).isEqualTo(WebSocket.CLOSED);
             assertThat(((ErrorEvent) error.event()).cause()).isSameAs(cause);
             CloseEvent close = r.close();
@@ -532,7 +532,7 @@ class WebSocketApiTest {
         void abruptEndWithoutFailureIs1006WithoutError() throws Exception {
             WebSocket[] ws = holder();
             FakeLink link = connect(ws);
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             link.open();
             r.next("open");
             link.serverGone(1006, false, null);
@@ -545,7 +545,7 @@ class WebSocketApiTest {
         void tlsCloseCodeIsNeverExposed() throws Exception { // §closeWebSocket: never 1015
             WebSocket[] ws = holder();
             FakeLink link = connect(ws);
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             link.serverGone(1015, true, new IOException("certificate"));
             assertThat(r.next("error")).isNotNull();
             assertThat(r.close().code()).isEqualTo(1006);
@@ -555,7 +555,7 @@ class WebSocketApiTest {
         void connectFailureIsErrorThenClose1006() throws Exception {
             WebSocket[] ws = holder();
             FakeLink link = connect(ws);
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             link.serverGone(1006, true, new java.net.ConnectException("refused"));
             assertThat(r.typesUntilClose()).containsExactly("error", "close");
             assertThat(ws[0].awaitOpen(TIMEOUT)).isFalse();
@@ -565,7 +565,7 @@ class WebSocketApiTest {
         void eventsRunOnOneVirtualThreadAtATimeInOrder() throws Exception {
             WebSocket[] ws = holder();
             FakeLink link = connect(ws);
-            Recorder r = Recorder.on(ws[0]);
+            ClientRecorder r = ClientRecorder.on(ws[0]);
             int[] active = new int[1];
             boolean[] overlap = new boolean[1];
             ws[0].setOnmessage(e -> {
@@ -584,7 +584,7 @@ class WebSocketApiTest {
             }
             r.next("open");
             for (int i = 0; i < 1000; i++) {
-                Recorder.Seen s = r.next("message");
+                ClientRecorder.Seen s = r.next("message");
                 assertThat(((MessageEvent) s.event()).data()).isEqualTo(Integer.toString(i));
                 assertThat(s.thread().isVirtual()).isTrue();
             }

@@ -47,7 +47,8 @@ final class Browser implements AutoCloseable {
         Path profile = Files.createTempDirectory("duplex-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toString());
-        // Flags from ECOSYSTEM.md §1: headless as root, and none of Chromium's own network traffic.
+        // Headless, able to run as root (no sandbox) in a container, and none of Chromium's own network
+        // traffic (background networking, component updates, sync, QUIC) to disturb the tests.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--disable-quic", "--window-size=1100,900",

@@ -31,7 +31,7 @@ class EchoDefaultsNetworkTest {
 
     @BeforeAll
     static void start() {
-        echo = EchoServer.start(OriginDefaultsTest.echoDefaults());
+        echo = EchoServer.start(OriginDefaultsNetworkTest.echoDefaults());
     }
 
     @AfterAll

@@ -73,7 +73,7 @@ public class EchoPathBenchmark {
         server = new Connection(Role.SERVER, LIMITS, MaskSource.fixed(0), null);
         partsFrame = copy(binaryFrame.duplicate());
         pool = new BufferPool(partsFrame);
-        streaming = new Connection(Role.SERVER, LIMITS, MaskSource.fixed(0), null, 0, -1, pool);
+        streaming = new Connection(Role.SERVER, Connection.Settings.of(LIMITS, MaskSource.fixed(0), null).withCompression(0, -1).withPool(pool));
         streaming.streamMessages(true);
         binaryBytes = new byte[partsFrame.remaining()];
         partsFrame.get(0, binaryBytes);

@@ -58,6 +58,34 @@ public record CloseCode(int code) {
         return isValidOnWire();
     }
 
+    /** Most UTF-8 bytes of a close reason: a control frame's 125 less the 2-byte code (RFC 6455 5.5.1). */
+    public static final int MAX_REASON_BYTES = 123;
+
+    /**
+     * Checks what a close frame may carry (RFC 6455 5.5.1, 7.4): no code and no reason, or a sendable
+     * code and a reason of at most 123 bytes as UTF-8 ({@link Utf8#encodedLength}: a lone surrogate
+     * counts as the 3 bytes of U+FFFD). The one home of this rule for every layer.
+     *
+     * @param code   the code, or null for a close frame without a body
+     * @param reason the reason, null or empty for none
+     * @throws IllegalArgumentException when the pair may not be sent
+     */
+    public static void checkSendable(CloseCode code, String reason) {
+        boolean hasReason = reason != null && !reason.isEmpty();
+        if (code == null) {
+            if (hasReason) {
+                throw new IllegalArgumentException("a close reason needs a close code");
+            }
+            return;
+        }
+        if (!code.isSendable()) {
+            throw new IllegalArgumentException("close code may not be sent: " + code);
+        }
+        if (hasReason && Utf8.encodedLength(reason) > MAX_REASON_BYTES) {
+            throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
+        }
+    }
+
     @Override
     public String toString() {
         return Integer.toString(code);

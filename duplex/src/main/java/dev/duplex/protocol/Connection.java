@@ -40,19 +40,12 @@ public final class Connection {
 
     /** Messages up to this size are encoded with their header into one buffer. */
     private static final int SMALL_MESSAGE = 8 * 1024;
-    /** A reassembly buffer larger than this is not kept for the next message. */
-    private static final int REUSE_LIMIT = 64 * 1024;
     private static final int CONTROL_MAX = 125;
-    /** Most bytes reserved for a frame before they arrive. */
-    private static final int PREALLOCATE = 64 * 1024;
-    private static final int CLOSE_REASON_MAX = 123;
+    private static final int CLOSE_REASON_MAX = CloseCode.MAX_REASON_BYTES;
     private static final int RSV1 = 0x40;
-    private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
     private final Role role;
     private final Limits limits;
-    /** Made by the first {@link #receive}: a server's idle sockets may not read a byte after the upgrade. */
-    private FrameDecoder decoder;
     private final FrameEncoder encoder;
     private final MessageDeflater deflater;
     private final MessageInflater inflater;
@@ -63,120 +56,114 @@ public final class Connection {
     private Fifo<ProtocolEvent> events;
     private Fifo<ByteBuffer> outbound;
 
-    private State state = State.OPEN;
-    private boolean closeSent;
-    private boolean closeReceived;
-    private boolean closedReported;
-    private boolean failed;
-    private boolean eofReceived;
-    private boolean released;
-    /** A violation found after whole messages of the same input; fails once their events are polled. */
-    private ProtocolException pendingFailure;
-    /** The peer's close, when it came after whole messages of the same input; taken once they are polled. */
-    private ProtocolEvent.CloseReceived pendingClose;
+    /** Where the closing handshake stands; the one home of every closing rule (see {@link Closing}). */
+    private Closing closing = Closing.OPEN;
+    /**
+     * Input read but not yet taken: a violation ({@link ProtocolException}) or the peer's close
+     * ({@link ProtocolEvent.CloseReceived}) that came after whole messages of the same input, taken
+     * once their events are polled. Nothing is read while one is held.
+     */
+    private Object held;
     /** Whether a violation or the peer's close always waits for the next poll (see holdCloseUntilPolled). */
-    private boolean holdClose;
-
-    /** Whether the decoder's current frame has been started (its header handled). */
-    private boolean frameStarted;
+    private boolean holdAlways;
+    /** The transport is done: the peer's EOF arrived, or the connection was released. */
+    private boolean ended;
+    /** Whether the zlib streams were ended ({@link #release}). */
+    private boolean released;
 
     /** Whether messages starting from now are delivered as {@link ProtocolEvent.MessagePart}s. */
     private boolean streaming;
-    /** Whether the message in progress is delivered as parts ({@code messageStreamed}: as it arrives). */
-    private boolean messageAsParts;
-    private boolean messageStreamed;
-    /** Bytes of the streamed message so far, and whether its first part is still to come. */
-    private long streamedLength;
-    private boolean firstPart;
+    /** Reads the peer's frames; made by the first {@link #receive}. */
+    private MessageReader reader;
 
-    /** The kind of the message being sent in parts ({@link #sendPart}), or null. */
-    private Opcode sendingPartsOf;
-    /** Whole messages sent while a message goes out in parts: they follow its last part. */
-    private ArrayDeque<ByteBuffer> deferred;
-    private Utf8Validator outgoingText;
-
-    // The data message being reassembled; messageOpcode is null between messages.
-    private Opcode messageOpcode;
-    private boolean messageCompressed;
-    private int fragments;
-    private MessageBuffer message;
-    private MessageBuffer textBuffer;
-    /** Made by the first text message (a server holds one connection per idle socket). */
-    private Utf8Validator utf8;
-    private byte[] compressedChunk;
-
-    // The control frame being read (RFC 6455 5.5: at most 125 bytes, may arrive between fragments);
-    // made for the first control frame.
-    private byte[] control;
-    private int controlLength;
+    /** The message being sent in parts, if any; made by the first part. */
+    private OutgoingParts parts;
 
     /**
-     * A connection with every message compressed when permessage-deflate was negotiated.
+     * How a connection works beyond its role, in one value.
+     *
+     * @param limits               what the peer may send ({@link Limits#DEFAULTS} for a server,
+     *                             {@link Limits#CLIENT} for a client)
+     * @param masks                masking keys for a client's frames (unused by a server)
+     * @param deflate              negotiated permessage-deflate parameters, or null when not negotiated
+     * @param compressionThreshold messages shorter than this many bytes are sent uncompressed
+     * @param compressionLevel     zlib level for what this side compresses: -1 (zlib's default, 6)
+     *                             or 0-9; 1 deflates text several times faster than 6 for a few
+     *                             percent more bytes
+     * @param pool                 the thread's {@link BufferPool}, reused for small frames and lent
+     *                             parts (give each buffer {@link #pollOutbound()} returns back with
+     *                             {@link BufferPool#recycle} once written, and handle each lent part
+     *                             before the next {@link #receive} of any connection sharing the
+     *                             pool), or null to allocate
+     */
+    public record Settings(Limits limits, MaskSource masks, DeflateParameters deflate, int compressionThreshold,
+                           int compressionLevel, BufferPool pool) {
+
+        public Settings {
+            if (limits == null || masks == null) {
+                throw new IllegalArgumentException("limits and masks are required");
+            }
+            if (compressionThreshold < 0) {
+                throw new IllegalArgumentException("negative compression threshold");
+            }
+            MessageDeflater.checkLevel(compressionLevel);
+        }
+
+        /** Every message compressed (when deflate was negotiated) at zlib's default level, no pool. */
+        public static Settings of(Limits limits, MaskSource masks, DeflateParameters deflate) {
+            return new Settings(limits, masks, deflate, 0, java.util.zip.Deflater.DEFAULT_COMPRESSION, null);
+        }
+
+        public Settings withCompression(int threshold, int level) {
+            return new Settings(limits, masks, deflate, threshold, level, pool);
+        }
+
+        public Settings withPool(BufferPool p) {
+            return new Settings(limits, masks, deflate, compressionThreshold, compressionLevel, p);
+        }
+    }
+
+    /**
+     * A connection with every message compressed when permessage-deflate was negotiated: {@code
+     * new Connection(role, Settings.of(limits, masks, deflate))}.
      *
      * @param deflate negotiated permessage-deflate parameters, or null when not negotiated
      */
     public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate) {
-        this(role, limits, masks, deflate, 0);
+        this(role, Settings.of(limits, masks, deflate));
     }
 
-    /**
-     * @param deflate              negotiated permessage-deflate parameters, or null when not negotiated
-     * @param compressionThreshold messages shorter than this many bytes are sent uncompressed
-     */
-    public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate,
-                      int compressionThreshold) {
-        this(role, limits, masks, deflate, compressionThreshold, java.util.zip.Deflater.DEFAULT_COMPRESSION);
-    }
-
-    /**
-     * @param deflate              negotiated permessage-deflate parameters, or null when not negotiated
-     * @param compressionThreshold messages shorter than this many bytes are sent uncompressed
-     * @param compressionLevel     zlib level for what this side compresses: -1 (zlib's default, 6) or
-     *                             0-9; 1 deflates text several times faster than 6 for a few percent
-     *                             more bytes
-     */
-    public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate,
-                      int compressionThreshold, int compressionLevel) {
-        this(role, limits, masks, deflate, compressionThreshold, compressionLevel, null);
-    }
-
-    /**
-     * As {@link #Connection(Role, Limits, MaskSource, DeflateParameters, int, int)}, reusing the
-     * buffers of {@code pool} (shared by the connections of one thread) for small frames and lent
-     * parts instead of allocating them: give each buffer that {@link #pollOutbound()} returns back
-     * with {@link BufferPool#recycle} once written, and handle each lent part before the next
-     * {@link #receive} of any connection that shares the pool (see {@link BufferPool}).
-     *
-     * @param pool the thread's pool, or null to allocate as the other constructors do
-     */
-    public Connection(Role role, Limits limits, MaskSource masks, DeflateParameters deflate,
-                      int compressionThreshold, int compressionLevel, BufferPool pool) {
-        MessageDeflater.checkLevel(compressionLevel);
-        if (role == null || limits == null || masks == null) {
-            throw new IllegalArgumentException("role, limits and masks are required");
-        }
-        if (compressionThreshold < 0) {
-            throw new IllegalArgumentException("negative compression threshold");
+    public Connection(Role role, Settings settings) {
+        if (role == null || settings == null) {
+            throw new IllegalArgumentException("role and settings are required");
         }
         this.role = role;
-        this.limits = limits;
+        this.limits = settings.limits();
+        DeflateParameters deflate = settings.deflate();
         // The pool rides in the encoder (one per pool for a server): no field of its own here.
-        this.encoder = FrameEncoder.of(role, masks, pool);
-        this.compressionThreshold = compressionThreshold;
+        this.encoder = FrameEncoder.of(role, settings.masks(), settings.pool());
+        this.compressionThreshold = settings.compressionThreshold();
         this.inflater = deflate == null ? null : new MessageInflater(deflate, role);
         // java.util.zip cannot honour a window under 15 bits; the handshake declines such offers, but
         // if one got through, sending uncompressed is always allowed (RFC 7692 6: RSV1 is per message).
         this.deflater = deflate == null || deflate.maxWindowBits(role) != 15
-                ? null : new MessageDeflater(deflate, role, compressionLevel);
+                ? null : new MessageDeflater(deflate, role, settings.compressionLevel());
     }
 
     public Role role() {
         return role;
     }
 
+    /** The ready state: OPEN, CLOSING once our close frame is out, CLOSED once the connection ended. */
     public State state() {
-        return state;
+        return closing.state;
     }
+
+    /** Where the closing handshake stands: who closed, and what is still owed. */
+    public Closing closing() {
+        return closing;
+    }
+
 
     // ---------------------------------------------------------------------------------------------
     // Bytes in
@@ -190,47 +177,27 @@ public final class Connection {
      * the connection failed, are discarded (RFC 6455 5.5.1, 7.1.7).
      */
     public void receive(ByteBuffer data) {
-        if (decoder == null) {
-            decoder = new FrameDecoder(role, limits, inflater != null);
+        MessageReader r = reader;
+        if (r == null) {
+            reader = r = new MessageReader(this, role, limits, inflater, encoder.pool);
         }
         try {
-            while (!closeReceived && !closedReported && pendingFailure == null
-                    && decoder.readHeader(data)) {
-                if (!frameStarted) {
-                    startFrame(data.remaining());
-                    frameStarted = true;
-                }
-                if (messageStreamed && !decoder.opcode().isControl()) {
-                    boolean lent = streamPayload(data);
-                    if (!decoder.payloadComplete()) {
-                        break;
-                    }
-                    decoder.endFrame();
-                    frameStarted = false;
-                    if (decoder.fin()) {
-                        messageOpcode = null;
-                        messageStreamed = false;
-                    }
-                    if (lent) {
-                        return; // the part's view is into data: handled before data moves on
-                    }
-                    continue;
-                }
-                readPayload(data);
-                if (!decoder.payloadComplete()) {
+            while (closing.readsInput() && held == null) {
+                int step = r.step(data);
+                if (step == MessageReader.NEED_INPUT) {
                     break;
                 }
-                decoder.endFrame();
-                frameStarted = false;
-                endFrame();
+                if (step == MessageReader.LENT) {
+                    return; // the part's view is into data: handled before data moves on
+                }
             }
         } catch (ProtocolException e) {
-            if (noEvents() && !holdClose) {
+            if (noEvents() && !holdAlways) {
                 fail(e.closeCode(), e.getMessage(), e);
             } else {
                 // Messages that arrived whole before the violation are delivered first, and what the
                 // application answers to them goes out before our close (see pollEvent).
-                pendingFailure = e;
+                held = e;
             }
         } catch (RuntimeException e) {
             // A bug of ours must not escape as if the caller had erred: 1011, without details.
@@ -244,294 +211,34 @@ public final class Connection {
      * already closed (after a complete closing handshake, it was reported clean then).
      */
     public void receiveEof() {
-        failPending();
-        eofReceived = true;
-        if (!closedReported) {
-            reportClosed(CloseCode.ABNORMAL_CLOSURE, "", false, null);
+        takeHeld();
+        ended = true;
+        if (closing.state != State.CLOSED) {
+            reportClosed(Closing.TERMINATED, CloseCode.ABNORMAL_CLOSURE, "", false, null);
         }
     }
 
-    /** Applies the message-level rules to a new frame header; {@code available} bytes are at hand. */
-    private void startFrame(int available) throws ProtocolException {
-        Opcode op = decoder.opcode();
-        long len = decoder.length();
-        if (op.isControl()) {
-            controlLength = 0;
-            if (control == null) {
-                control = new byte[CONTROL_MAX];
-            }
-            return;
-        }
-        if (op == Opcode.CONTINUATION) {
-            // RFC 6455 5.4: a continuation needs a message in progress.
-            if (messageOpcode == null) {
-                throw new ProtocolException(Violation.UNEXPECTED_CONTINUATION);
-            }
-            // RFC 7692 6.1: RSV1 is set on the first frame of a message only.
-            if (decoder.rsv1()) {
-                throw new ProtocolException(Violation.RSV1_ON_CONTINUATION);
-            }
-            if (limits.maxFragments() != Limits.NO_FRAGMENT_LIMIT && ++fragments > limits.maxFragments()) {
-                throw new ProtocolException(Violation.TOO_MANY_FRAGMENTS);
-            }
-        } else if (messageOpcode != null) {
-            // RFC 6455 5.4: fragments of one message are not interleaved with another.
-            throw new ProtocolException(Violation.EXPECTED_CONTINUATION);
-        }
-        long before = op != Opcode.CONTINUATION ? 0 : messageStreamed ? streamedLength : message.length;
-        boolean compressed = op == Opcode.CONTINUATION ? messageCompressed : decoder.rsv1();
-        // Checked on the header, before any of the payload is buffered.
-        if (!compressed && (before + len > limits.maxMessageSize() || before + len > MAX_ARRAY)) {
-            throw new ProtocolException(Violation.MESSAGE_TOO_BIG);
-        }
-        if (op != Opcode.CONTINUATION) {
-            messageOpcode = op;
-            messageCompressed = compressed;
-            fragments = 1;
-            startUtf8(op);
-            messageAsParts = streaming;
-            messageStreamed = streaming && !compressed;
-            if (messageStreamed) {
-                streamedLength = 0;
-                firstPart = true;
-            } else {
-                message = newMessageBuffer(op, len, available);
-            }
-        }
-        if (compressed && compressedChunk == null) {
-            compressedChunk = new byte[16 * 1024];
+    /** MessageReader: an event for the application. */
+    void event(ProtocolEvent e) {
+        events().add(e);
+    }
+
+    /** MessageReader: a ping arrived; RFC 6455 5.5.2: answer with a pong carrying the same data, nothing after our close. */
+    void onPing(byte[] payload) {
+        events().add(new ProtocolEvent.PingReceived(ByteBuffer.wrap(payload).asReadOnlyBuffer()));
+        if (!closing.closeSent) {
+            outbound().add(encoder.encode(true, 0, Opcode.PONG, payload, 0, payload.length));
         }
     }
 
-    /**
-     * A buffer for a new message. Text reuses one buffer. A binary message's array is handed to its
-     * event, so a single frame whose bytes are all at hand gets an exact array. Nothing is allocated
-     * up front for bytes that have not arrived beyond {@link #PREALLOCATE}: a peer announcing a large
-     * frame does not make us reserve it.
-     */
-    private MessageBuffer newMessageBuffer(Opcode op, long frameLength, int available) {
-        int first = (int) Math.min(frameLength, PREALLOCATE);
-        if (op == Opcode.TEXT && !messageAsParts) {
-            if (textBuffer == null) {
-                textBuffer = new MessageBuffer(Math.max(256, first));
-            }
-            textBuffer.length = 0;
-            return textBuffer;
-        }
-        if (decoder.rsv1()) {
-            // Compressed: the output is larger than the input; start at twice it, within the limit.
-            long cap = Math.min(limits.maxMessageSize(), MAX_ARRAY - 1) + 1;
-            return new MessageBuffer((int) Math.min(Math.max(256, 2L * first), cap));
-        }
-        if (decoder.fin() && frameLength <= Math.max(available, PREALLOCATE)) {
-            return new MessageBuffer((int) frameLength);
-        }
-        return new MessageBuffer(Math.max(256, first));
-    }
-
-    /**
-     * Hands what is at hand of the current frame's payload to a part event: from a writable direct
-     * buffer unmasked in place and lent as a view, else copied. A frame's empty middle yields nothing;
-     * the end of the message always yields a part (empty if need be), so the last part is marked.
-     *
-     * @return whether a view of {@code data} was lent (the caller must return before reading on)
-     */
-    private boolean streamPayload(ByteBuffer data) throws ProtocolException {
-        long remaining = decoder.payloadRemaining();
-        int n = (int) Math.min(remaining, data.remaining());
-        boolean last = decoder.fin() && n == remaining;
-        if (n == 0 && !last) {
-            return false;
-        }
-        boolean lend = data.isDirect() && !data.isReadOnly();
-        boolean text = messageOpcode == Opcode.TEXT;
-        BufferPool pool = encoder.pool;
-        ProtocolEvent.MessagePart part;
-        if (lend && pool != null && data == pool.source()) {
-            // The pool's window and event objects, the same for every part: valid until the next receive.
-            int pos = data.position();
-            decoder.unmaskInPlace(data, n);
-            validatePart(text, data, pos, n, last);
-            part = pool.lend(pos, n, text, firstPart, last);
-        } else {
-            ByteBuffer view;
-            if (lend) {
-                int pos = data.position();
-                decoder.unmaskInPlace(data, n);
-                view = data.slice(pos, n).asReadOnlyBuffer(); // index 0 is the part's first byte
-            } else {
-                byte[] copy = new byte[n];
-                decoder.readPayload(data, copy, 0, n);
-                view = ByteBuffer.wrap(copy).asReadOnlyBuffer();
-            }
-            validatePart(text, view, 0, n, last);
-            part = new ProtocolEvent.MessagePart(text, view, firstPart, last);
-        }
-        streamedLength += n;
-        events().add(part);
-        firstPart = false;
-        return lend;
-    }
-
-    /** RFC 6455 8.1 for a streamed text part: its bytes continue valid UTF-8, the last one completes it. */
-    private void validatePart(boolean text, ByteBuffer b, int index, int n, boolean last) throws ProtocolException {
-        if (text && (utf8.validate(b, index, n) >= 0 || (last && !utf8.isComplete()))) {
-            throw new ProtocolException(Violation.INVALID_UTF8);
-        }
-    }
-
-    private void readPayload(ByteBuffer data) throws ProtocolException {
-        if (decoder.opcode().isControl()) {
-            controlLength += decoder.readPayload(data, control, controlLength, CONTROL_MAX - controlLength);
-            return;
-        }
-        if (!messageCompressed) {
-            // Grow with what has arrived (the total was checked against the limit on the header).
-            long arrived = Math.min(decoder.payloadRemaining(), data.remaining());
-            long frameEnd = message.length + decoder.payloadRemaining();
-            if (decoder.fin() && message.length + arrived > message.array.length && frameEnd <= 8 * (message.length + arrived)) {
-                // An eighth of the last frame is here: believe its length and size the array once,
-                // rather than doubling up to it (which copies the message once more).
-                message.growTo((int) frameEnd);
-            } else {
-                message.ensure(arrived, limits.maxMessageSize());
-            }
-            int start = message.length;
-            int n = decoder.readPayload(data, message.array, start, message.free());
-            message.length += n;
-            if (messageOpcode == Opcode.TEXT) {
-                validateText(start);
-            }
-            return;
-        }
-        while (data.hasRemaining() && decoder.payloadRemaining() > 0) {
-            int n = decoder.readPayload(data, compressedChunk, 0, compressedChunk.length);
-            int start = message.length;
-            try {
-                inflater.inflate(compressedChunk, 0, n, message, limits.maxMessageSize());
-            } finally {
-                validateInflated(start);
-            }
-        }
-    }
-
-    /**
-     * Validates text that was just inflated, also when inflating failed: an invalid byte inflated
-     * before the point where the message passed its limit is reported (1007) however the input was
-     * chunked, so the outcome does not depend on how much was inflated at once.
-     */
-    private void validateInflated(int start) throws ProtocolException {
-        if (messageOpcode == Opcode.TEXT && message.length > start) {
-            validateText(start);
-        }
-    }
-
-    /** A text message starts: its UTF-8 is checked from a clean state. */
-    private void startUtf8(Opcode op) {
-        if (op != Opcode.TEXT) {
-            return;
-        }
-        if (utf8 == null) {
-            utf8 = new Utf8Validator();
-        } else {
-            utf8.reset();
-        }
-    }
-
-    /** RFC 6455 8.1: fail at the first invalid byte, not at the end of the message. */
-    private void validateText(int start) throws ProtocolException {
-        if (utf8.validate(message.array, start, message.length - start) >= 0) {
-            throw new ProtocolException(Violation.INVALID_UTF8);
-        }
-    }
-
-    private void endFrame() throws ProtocolException {
-        Opcode op = decoder.opcode();
-        if (op.isControl()) {
-            endControlFrame(op);
-        } else if (decoder.fin()) {
-            endMessage();
-        }
-    }
-
-    private void endMessage() throws ProtocolException {
-        if (messageCompressed) {
-            int start = message.length;
-            try {
-                inflater.finish(message, limits.maxMessageSize());
-            } finally {
-                validateInflated(start);
-            }
-        }
-        if (messageOpcode == Opcode.TEXT && !utf8.isComplete()) {
-            throw new ProtocolException(Violation.INVALID_UTF8);
-        }
-        if (messageAsParts) {
-            // A compressed message, inflated whole: one part, in an array of its own.
-            events().add(new ProtocolEvent.MessagePart(messageOpcode == Opcode.TEXT,
-                    ByteBuffer.wrap(message.array, 0, message.length).asReadOnlyBuffer(), true, true));
-        } else if (messageOpcode == Opcode.TEXT) {
-            events().add(new ProtocolEvent.TextMessage(
-                    new String(message.array, 0, message.length, StandardCharsets.UTF_8)));
-            if (textBuffer.array.length > REUSE_LIMIT) {
-                textBuffer = null;
-            }
-        } else {
-            events().add(new ProtocolEvent.BinaryMessage(
-                    ByteBuffer.wrap(message.array, 0, message.length).asReadOnlyBuffer()));
-        }
-        messageOpcode = null;
-        message = null;
-    }
-
-    private void endControlFrame(Opcode op) throws ProtocolException {
-        switch (op) {
-            case PING -> {
-                byte[] p = Arrays.copyOf(control, controlLength);
-                events().add(new ProtocolEvent.PingReceived(ByteBuffer.wrap(p).asReadOnlyBuffer()));
-                // RFC 6455 5.5.2: answer with a pong carrying the same data; nothing after our close.
-                if (!closeSent) {
-                    outbound().add(encoder.encode(true, 0, Opcode.PONG, p, 0, p.length));
-                }
-            }
-            case PONG -> {
-                // RFC 6455 5.5.3: a pong may be unsolicited; it needs no answer.
-                byte[] p = Arrays.copyOf(control, controlLength);
-                events().add(new ProtocolEvent.PongReceived(ByteBuffer.wrap(p).asReadOnlyBuffer()));
-            }
-            case CLOSE -> receiveClose();
-            default -> throw new AssertionError(op);
-        }
-    }
-
-    private void receiveClose() throws ProtocolException {
-        CloseCode code;
-        String reason;
-        if (controlLength == 0) {
-            code = CloseCode.NO_STATUS_RECEIVED;
-            reason = "";
-        } else if (controlLength == 1) {
-            // RFC 6455 5.5.1: a body, if any, starts with a 2-byte code.
-            throw new ProtocolException(Violation.CLOSE_PAYLOAD_ONE_BYTE);
-        } else {
-            code = CloseCode.of(((control[0] & 0xFF) << 8) | (control[1] & 0xFF));
-            // RFC 6455 7.4: only defined and registered codes may be received.
-            if (!code.isValidOnWire()) {
-                throw new ProtocolException(Violation.INVALID_CLOSE_CODE);
-            }
-            // RFC 6455 5.5.1: the reason is UTF-8.
-            if (!Utf8Validator.isValid(control, 2, controlLength - 2)) {
-                throw new ProtocolException(Violation.INVALID_CLOSE_REASON);
-            }
-            reason = new String(control, 2, controlLength - 2, StandardCharsets.UTF_8);
-        }
-        closeReceived = true;
-        if (noEvents() && !holdClose) {
+    /** MessageReader: the peer's close frame, its body checked; taken now, or held behind the messages before it. */
+    void onPeerClose(CloseCode code, String reason) {
+        if (noEvents() && !holdAlways) {
             acceptClose(code, reason);
         } else {
             // Messages that arrived with the close are delivered first, while the connection is
             // still open, so the application's replies to them go out before our close (see pollEvent).
-            pendingClose = new ProtocolEvent.CloseReceived(code, reason);
+            held = new ProtocolEvent.CloseReceived(code, reason);
         }
     }
 
@@ -540,12 +247,11 @@ public final class Connection {
         events().add(new ProtocolEvent.CloseReceived(code, reason));
         // RFC 6455 5.5.1: answer with a close, typically echoing the code; we echo the reason too
         // (already checked: valid UTF-8, at most 123 bytes), as echo services are expected to.
-        if (!closeSent) {
+        if (!closing.closeSent) {
             CloseCode echo = code == CloseCode.NO_STATUS_RECEIVED ? null : code;
             outbound().add(encoder.encode(Frame.close(echo, echo == null ? "" : reason)));
-            closeSent = true;
         }
-        reportClosed(code, reason, true, null);
+        reportClosed(Closing.ACKNOWLEDGED, code, reason, true, null);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -555,7 +261,8 @@ public final class Connection {
     public void sendText(String text) {
         requireOpen();
         // String.getBytes is an intrinsic; a hand-written encoder straight into the frame was slower.
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        // Utf8.encode turns lone surrogates into U+FFFD first (a scan that finds none in most texts).
+        byte[] b = Utf8.encode(text);
         sendData(Opcode.TEXT, b, 0, b.length, true);
     }
 
@@ -617,22 +324,10 @@ public final class Connection {
      */
     public void sendClose(CloseCode code, String reason) {
         requireOpen();
+        CloseCode.checkSendable(code, reason);
         String r = reason == null ? "" : reason;
-        if (code == null) {
-            if (!r.isEmpty()) {
-                throw new IllegalArgumentException("a close reason needs a close code");
-            }
-        } else {
-            if (!code.isSendable()) {
-                throw new IllegalArgumentException("close code may not be sent: " + code);
-            }
-            if (r.getBytes(StandardCharsets.UTF_8).length > CLOSE_REASON_MAX) {
-                throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
-            }
-        }
         outbound().add(encoder.encode(Frame.close(code, r)));
-        closeSent = true;
-        state = State.CLOSING;
+        closing = Closing.CLOSED_BY_US;
     }
 
     /** {@link #fail(CloseCode, String, Throwable)} without a cause. */
@@ -647,16 +342,16 @@ public final class Connection {
      * nothing when the connection is already closed.
      */
     public void fail(CloseCode code, String reason, Throwable cause) {
-        if (closedReported) {
+        if (closing.state == State.CLOSED) {
             return;
         }
         String r = reason == null ? "" : reason;
-        if (!closeSent && code.isSendable()) {
+        boolean frame = closing.closeSent;
+        if (!frame && code.isSendable()) {
             outbound().add(encoder.encode(Frame.close(code, truncateUtf8(r, CLOSE_REASON_MAX))));
-            closeSent = true;
+            frame = true;
         }
-        failed = true;
-        reportClosed(code, r, false, cause);
+        reportClosed(frame ? Closing.FAILED : Closing.TERMINATED, code, r, false, cause);
     }
 
     /**
@@ -667,8 +362,7 @@ public final class Connection {
         requireOpen();
         outbound().add(encoder.encode(frame));
         if (frame.opcode() == Opcode.CLOSE) {
-            closeSent = true;
-            state = State.CLOSING;
+            closing = Closing.CLOSED_BY_US;
         }
     }
 
@@ -711,13 +405,10 @@ public final class Connection {
 
     /** Queues a whole message's buffer, behind the message being sent in parts if there is one. */
     private void dataOut(ByteBuffer b) {
-        if (sendingPartsOf == null) {
+        if (parts == null || !parts.inProgress()) {
             outbound().add(b);
         } else {
-            if (deferred == null) {
-                deferred = new ArrayDeque<>(2);
-            }
-            deferred.add(b);
+            parts.defer(b);
         }
     }
 
@@ -786,52 +477,32 @@ public final class Connection {
     /** Checks a part against the message in progress; returns its frame's opcode. */
     private Opcode startPart(boolean text, ByteBuffer data, boolean last) {
         requireOpen();
-        Opcode kind = text ? Opcode.TEXT : Opcode.BINARY;
-        if (sendingPartsOf != null && sendingPartsOf != kind) {
-            throw new IllegalArgumentException("a " + kind + " part inside a " + sendingPartsOf + " message");
+        if (parts == null) {
+            parts = new OutgoingParts();
         }
-        if (text) {
-            if (outgoingText == null) {
-                outgoingText = new Utf8Validator();
-            }
-            Utf8Validator v = outgoingText;
-            if (sendingPartsOf == null) {
-                v.reset();
-            }
-            int before = v.snapshot();
-            if (v.validate(data, data.position(), data.remaining()) >= 0 || (last && !v.isComplete())) {
-                v.restore(before); // the message is still in progress, as it was
-                throw new IllegalArgumentException("text parts must add up to valid UTF-8");
-            }
-        }
-        Opcode op = sendingPartsOf == null ? kind : Opcode.CONTINUATION;
-        sendingPartsOf = kind;
-        return op;
+        return parts.start(text, data, last);
     }
 
     private void endPart(boolean last) {
-        if (!last) {
-            return;
-        }
-        sendingPartsOf = null;
-        ArrayDeque<ByteBuffer> d = deferred;
-        if (d != null) {
-            outbound().addAll(d);
-            deferred = null;
+        if (last) {
+            ArrayDeque<ByteBuffer> d = parts.end();
+            if (d != null) {
+                outbound().addAll(d);
+            }
         }
     }
 
     /** Whether a message is being sent in parts (its last part not sent yet). */
     public boolean sendingParts() {
-        return sendingPartsOf != null;
+        return parts != null && parts.inProgress();
     }
 
     private void requireOpen() {
-        if (closeSent) {
+        if (closing.closeSent) {
             throw new IllegalStateException("close already sent");
         }
-        if (state != State.OPEN) {
-            throw new IllegalStateException("connection is " + state);
+        if (closing != Closing.OPEN) {
+            throw new IllegalStateException("connection is " + closing.state);
         }
     }
 
@@ -841,8 +512,8 @@ public final class Connection {
     /** The next event, in order, or null. {@link ProtocolEvent.Closed} is the last one. */
     public ProtocolEvent pollEvent() {
         ProtocolEvent e = (events == null ? null : events.poll());
-        if (e == null && (pendingFailure != null || pendingClose != null)) {
-            failPending();
+        if (e == null && held != null) {
+            takeHeld();
             e = (events == null ? null : events.poll());
         }
         return e;
@@ -854,7 +525,7 @@ public final class Connection {
      * events from earlier reads on another thread (it checks {@link #closeHeld()} before polling).
      */
     public void holdCloseUntilPolled() {
-        holdClose = true;
+        holdAlways = true;
     }
 
     /**
@@ -863,7 +534,7 @@ public final class Connection {
      * until they were handled before polling again, so replies to them still go out first.
      */
     public boolean closeHeld() {
-        return noEvents() && (pendingFailure != null || pendingClose != null);
+        return noEvents() && held != null;
     }
 
     /**
@@ -871,18 +542,13 @@ public final class Connection {
      * polled: the peer's last good messages are answered before the close frame, as RFC 6455 7.1.7
      * allows ("fail" may come once the frames before the bad one were processed).
      */
-    private void failPending() {
-        ProtocolException f = pendingFailure;
-        if (f != null) {
-            pendingFailure = null;
+    private void takeHeld() {
+        Object h = held;
+        held = null;
+        if (h instanceof ProtocolException f) {
             fail(f.closeCode(), f.getMessage(), f);
-        }
-        ProtocolEvent.CloseReceived c = pendingClose;
-        if (c != null) {
-            pendingClose = null;
-            if (!closedReported) {
-                acceptClose(c.code(), c.reason());
-            }
+        } else if (h instanceof ProtocolEvent.CloseReceived c && closing.state != State.CLOSED) {
+            acceptClose(c.code(), c.reason());
         }
     }
 
@@ -902,7 +568,7 @@ public final class Connection {
      * server closes TCP (RFC 6455 7.1.1).
      */
     public boolean closeExpected() {
-        return state == State.CLOSING || (state == State.CLOSED && !shouldCloseTransport());
+        return closing == Closing.CLOSED_BY_US || (closing.state == State.CLOSED && !shouldCloseTransport());
     }
 
     /**
@@ -913,13 +579,13 @@ public final class Connection {
      * handshake (7.1.7 then 7.1.1), so its close frame is read and not lost to a reset.
      */
     public boolean shouldCloseTransport() {
-        if (eofReceived || released) {
+        if (ended) {
             return true;
         }
         if (role == Role.SERVER) {
-            return failed || state == State.CLOSED;
+            return closing.state == State.CLOSED;
         }
-        return failed && !closeSent;
+        return closing == Closing.TERMINATED;
     }
 
     /**
@@ -931,8 +597,9 @@ public final class Connection {
             return;
         }
         released = true;
-        if (!closedReported) {
-            reportClosed(CloseCode.ABNORMAL_CLOSURE, "", false, null);
+        ended = true;
+        if (closing.state != State.CLOSED) {
+            reportClosed(Closing.TERMINATED, CloseCode.ABNORMAL_CLOSURE, "", false, null);
         }
         if (deflater != null) {
             deflater.release();
@@ -952,24 +619,23 @@ public final class Connection {
 
     /** Bytes reserved for the message being reassembled (for tests of memory use). */
     int reassemblyCapacity() {
-        return message == null ? 0 : message.array.length;
+        return reader == null ? 0 : reader.reassemblyCapacity();
     }
 
     boolean compresses() {
         return deflater != null;
     }
 
-    private void reportClosed(CloseCode code, String reason, boolean wasClean, Throwable cause) {
-        state = State.CLOSED;
-        closedReported = true;
-        messageOpcode = null;
-        message = null;
-        messageStreamed = false;
+    private void reportClosed(Closing end, CloseCode code, String reason, boolean wasClean, Throwable cause) {
+        closing = end;
+        if (reader != null) {
+            reader.abandonMessage();
+        }
         events().add(new ProtocolEvent.Closed(code, reason, wasClean, cause));
     }
 
     private static String truncateUtf8(String s, int maxBytes) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] b = Utf8.encode(s);
         if (b.length <= maxBytes) {
             return s;
         }

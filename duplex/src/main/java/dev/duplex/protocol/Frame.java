@@ -62,14 +62,14 @@ public record Frame(boolean fin, boolean rsv1, boolean rsv2, boolean rsv3, Opcod
         if (code == null) {
             return ByteBuffer.allocate(0);
         }
-        byte[] r = reason == null ? new byte[0] : reason.getBytes(StandardCharsets.UTF_8);
+        byte[] r = reason == null ? new byte[0] : Utf8.encode(reason);
         ByteBuffer b = ByteBuffer.allocate(2 + r.length);
         b.putShort((short) code.code()).put(r).flip();
         return b;
     }
 
     private static ByteBuffer utf8(String s) {
-        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+        return ByteBuffer.wrap(Utf8.encode(s));
     }
 
     @Override

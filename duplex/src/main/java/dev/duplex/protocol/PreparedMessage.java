@@ -27,7 +27,7 @@ public final class PreparedMessage {
 
     /** A text message. */
     public static PreparedMessage text(String text) {
-        return new PreparedMessage(Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8));
+        return new PreparedMessage(Opcode.TEXT, Utf8.encode(text));
     }
 
     /** A binary message with the remaining bytes of {@code data} (copied; its position is unchanged). */

@@ -1,5 +1,6 @@
 package dev.duplex.server;
 
+import dev.duplex.protocol.Utf8;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -41,12 +42,12 @@ public final class Message {
         if (data != null) {
             return data.duplicate();
         }
-        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+        return ByteBuffer.wrap(Utf8.encode(text)).asReadOnlyBuffer();
     }
 
     /** The payload size in bytes (for text: UTF-8 length). */
     public int size() {
-        return data != null ? data.remaining() : text.getBytes(StandardCharsets.UTF_8).length;
+        return data != null ? data.remaining() : (int) Utf8.encodedLength(text);
     }
 
     @Override

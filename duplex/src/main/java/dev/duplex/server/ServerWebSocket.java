@@ -1,5 +1,6 @@
 package dev.duplex.server;
 
+import dev.duplex.protocol.Utf8;
 import dev.duplex.protocol.CloseCode;
 import dev.duplex.protocol.ProtocolEvent;
 import dev.duplex.protocol.State;
@@ -121,13 +122,8 @@ public final class ServerWebSocket {
      */
     public void close(int code, String reason) {
         CloseCode c = CloseCode.of(code);
-        if (!c.isSendable()) {
-            throw new IllegalArgumentException("close code may not be sent: " + code);
-        }
         String r = reason == null ? "" : reason;
-        if (r.getBytes(StandardCharsets.UTF_8).length > 123) {
-            throw new IllegalArgumentException("close reason longer than 123 UTF-8 bytes");
-        }
+        CloseCode.checkSendable(c, r);
         beforeClose();
         channel.close(c, r);
     }
@@ -363,7 +359,7 @@ public final class ServerWebSocket {
         switch (event) {
             case ProtocolEvent.TextMessage t -> {
                 if (wantsParts()) { // arrived whole before streaming took effect
-                    ByteBuffer bytes = ByteBuffer.wrap(t.text().getBytes(StandardCharsets.UTF_8));
+                    ByteBuffer bytes = ByteBuffer.wrap(Utf8.encode(t.text()));
                     deliverPart(new MessagePart(true, bytes.asReadOnlyBuffer(), true, true));
                 } else {
                     deliver(Message.text(t.text()));

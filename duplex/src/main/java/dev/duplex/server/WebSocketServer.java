@@ -354,8 +354,44 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A copy of this configuration: what {@link #build()} keeps, so changing the builder afterwards
+         * (or building another server from it) does not change a server already built.
+         */
+        private Builder snapshot() {
+            Builder b = new Builder();
+            b.port = port;
+            b.bindAddress = bindAddress;
+            b.routes.addAll(routes);
+            b.httpRoutes.addAll(httpRoutes);
+            b.staticMounts.addAll(staticMounts);
+            b.sslContext = sslContext;
+            b.limits = limits;
+            b.handshakeTimeout = handshakeTimeout;
+            b.idleTimeout = idleTimeout;
+            b.pingInterval = pingInterval;
+            b.pongTimeout = pongTimeout;
+            b.closeTimeout = closeTimeout;
+            b.shutdownGrace = shutdownGrace;
+            b.subprotocols = List.copyOf(subprotocols);
+            b.deflate = deflate;
+            b.compressionThreshold = compressionThreshold;
+            b.compressionLevel = compressionLevel;
+            b.originPolicy = originPolicy;
+            b.handshakeHook = handshakeHook;
+            b.virtualThreadHandlers = virtualThreadHandlers;
+            b.maxBufferedBytes = maxBufferedBytes;
+            b.threads = threads;
+            b.backlog = backlog;
+            b.maxConnections = maxConnections;
+            b.clock = clock;
+            b.metrics = metrics;
+            return b;
+        }
+
+        /** A server with this configuration as it is now (copied: later builder changes do not reach it). */
         public WebSocketServer build() {
-            return new WebSocketServer(this);
+            return new WebSocketServer(snapshot());
         }
 
         private static Duration positive(Duration d) {

@@ -95,6 +95,18 @@ public final class ClientOptions {
     public List<String> subprotocols() { return subprotocols; }
     public Map<String, List<String>> headers() { return headers; }
 
+    /**
+     * The per-connection settings of a client connection: no idle timeout (keep-alive pings instead),
+     * reading paused when a quarter of the send queue's limit (at least 1 MiB) is queued, resumed at
+     * 256 KiB.
+     */
+    ConnectionConfig connectionConfig() {
+        return new ConnectionConfig(limits, masks, compressionThreshold, compressionLevel,
+                handshakeTimeout, closeTimeout, Duration.ZERO, pingInterval, pongTimeout,
+                maxBufferedBytes, Math.max(1 << 20, maxBufferedBytes / 4), 1 << 18,
+                eventExecutor, eventHighWater, eventLowWater, metrics);
+    }
+
     /** Builder; every setting has a default. */
     public static final class Builder {
         private final URI uri;

@@ -47,7 +47,7 @@ public final class Transport implements AutoCloseable {
     public WsChannel connect(ClientOptions options, ChannelListener listener) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(listener, "listener");
-        return ClientConnector.connect(group.next(), options, listener);
+        return SocketConnection.connect(group.next(), options, listener);
     }
 
     EventLoopGroup group() {

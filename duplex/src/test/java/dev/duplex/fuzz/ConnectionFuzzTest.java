@@ -105,7 +105,7 @@ class ConnectionFuzzTest {
     private static Trace streamed(Role role, DeflateParameters params, int[] sizes, byte[] stream, boolean pooled) {
         ByteBuffer source = pooled ? ByteBuffer.allocateDirect(Math.max(1, stream.length)) : null;
         BufferPool pool = pooled ? new BufferPool(source) : null;
-        Connection streaming = new Connection(role, LIMITS, MaskSource.fixed(0x11223344), params, 0, -1, pool);
+        Connection streaming = new Connection(role, Connection.Settings.of(LIMITS, MaskSource.fixed(0x11223344), params).withCompression(0, -1).withPool(pool));
         streaming.streamMessages(true);
         try {
             Trace a = new Trace();
@@ -170,8 +170,8 @@ class ConnectionFuzzTest {
         boolean eof = data.consumeBoolean();
         byte[] stream = data.consumeRemainingAsBytes();
 
-        Connection chunked = new Connection(role, LIMITS, MaskSource.fixed(0x11223344), params, threshold);
-        Connection whole = new Connection(role, LIMITS, MaskSource.fixed(0x11223344), params, threshold);
+        Connection chunked = new Connection(role, Connection.Settings.of(LIMITS, MaskSource.fixed(0x11223344), params).withCompression(threshold, -1));
+        Connection whole = new Connection(role, Connection.Settings.of(LIMITS, MaskSource.fixed(0x11223344), params).withCompression(threshold, -1));
         try {
             Trace a = new Trace();
             int pos = 0;

@@ -3,20 +3,18 @@ package dev.duplex.hardening;
 import dev.duplex.protocol.Limits;
 import dev.duplex.server.CloseEvent;
 import dev.duplex.server.HttpReply;
+import dev.duplex.server.ServerRecorder;
 import dev.duplex.server.WebSocketServer;
 import dev.duplex.transport.Clock;
 import dev.duplex.transport.Leaks;
 import dev.duplex.transport.ManualClock;
-import dev.duplex.transport.RawClient;
+import dev.duplex.testing.RawClient;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +35,7 @@ final class Target implements AutoCloseable {
     static final Limits LIMITS = new Limits(64 << 10, 256 << 10, Limits.NO_FRAGMENT_LIMIT, 8192, 100);
 
     final ManualClock clock = new ManualClock();
-    final BlockingQueue<CloseEvent> closes = new LinkedBlockingQueue<>();
+    final ServerRecorder recorder = new ServerRecorder();
     final WebSocketServer server;
 
     Target() {
@@ -47,8 +45,8 @@ final class Target implements AutoCloseable {
     Target(UnaryOperator<WebSocketServer.Builder> customize) {
         WebSocketServer.Builder b = WebSocketServer.builder().port(0).bindAddress("127.0.0.1").threads(1)
                 .limits(LIMITS)
-                .route("/echo", ws -> ws.onmessage(ws::send).onclose(closes::add))
-                .route("/close", ws -> ws.onmessage(m -> ws.close(4002, "server bye")).onclose(closes::add))
+                .route("/echo", recorder.around(ws -> ws.onmessage(ws::send)))
+                .route("/close", recorder.around(ws -> ws.onmessage(m -> ws.close(4002, "server bye"))))
                 .http("/health", req -> HttpReply.text(200, "ok"));
         setClock(b, clock);
         server = customize.apply(b).build().start();
@@ -94,7 +92,7 @@ final class Target implements AutoCloseable {
      * connection, served by the single loop after the earlier ones.
      */
     void barrier2Tls() throws IOException {
-        var factory = dev.duplex.transport.TestCertificates.get().clientContext().getSocketFactory();
+        var factory = dev.duplex.testing.TestCertificates.get().clientContext().getSocketFactory();
         try (java.net.Socket s = factory.createSocket("localhost", port())) {
             s.setSoTimeout(60_000);
             s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
@@ -105,9 +103,7 @@ final class Target implements AutoCloseable {
 
     /** The next close event of a server-side socket. */
     CloseEvent nextClose() throws InterruptedException {
-        CloseEvent e = closes.poll(60, TimeUnit.SECONDS);
-        assertThat(e).as("server-side close event").isNotNull();
-        return e;
+        return recorder.close();
     }
 
     /**
@@ -126,7 +122,7 @@ final class Target implements AutoCloseable {
             assertThat(c.readFrame().closeCode()).isEqualTo(1000);
             assertThat(c.awaitEof()).isTrue();
         }
-        closes.clear();
+        recorder.clear();
         Leaks.assertNone();
     }
 

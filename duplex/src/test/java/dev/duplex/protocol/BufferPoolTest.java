@@ -69,7 +69,7 @@ class BufferPoolTest {
                 new Msg(false, random(10_000, 3)), new Msg(false, new byte[0]), new Msg(true, "x".getBytes()));
         ByteBuffer in = wire(sent);
         BufferPool pool = new BufferPool(in);
-        Connection server = new Connection(Role.SERVER, BIG, MaskSource.fixed(0), null, 0, -1, pool);
+        Connection server = new Connection(Role.SERVER, Connection.Settings.of(BIG, MaskSource.fixed(0), null).withCompression(0, -1).withPool(pool));
         server.streamMessages(true);
         List<ProtocolEvent.MessagePart> events = new ArrayList<>();
         while (in.hasRemaining()) {
@@ -107,7 +107,7 @@ class BufferPoolTest {
     @Test
     void aFrameIsReusedOnlyOnceItWasGivenBack() {
         BufferPool pool = new BufferPool(null);
-        Connection server = new Connection(Role.SERVER, BIG, MaskSource.fixed(0), null, 0, -1, pool);
+        Connection server = new Connection(Role.SERVER, Connection.Settings.of(BIG, MaskSource.fixed(0), null).withCompression(0, -1).withPool(pool));
         server.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
         server.sendBinary(ByteBuffer.wrap(new byte[] {4, 5, 6}));
         ByteBuffer first = server.pollOutbound();
@@ -138,7 +138,7 @@ class BufferPoolTest {
     @Test
     void pastWhatThePoolKeepsFramesAreAllocatedAndStillCorrect() {
         BufferPool pool = new BufferPool(null);
-        Connection server = new Connection(Role.SERVER, BIG, MaskSource.fixed(0), null, 0, -1, pool);
+        Connection server = new Connection(Role.SERVER, Connection.Settings.of(BIG, MaskSource.fixed(0), null).withCompression(0, -1).withPool(pool));
         List<ByteBuffer> held = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             server.sendBinary(ByteBuffer.wrap(new byte[] {(byte) i}));
@@ -155,7 +155,7 @@ class BufferPoolTest {
     void partsLentFromAnotherBufferThanTheSourceAreSlicesOfTheirOwn() {
         ByteBuffer in = wire(List.of(new Msg(false, random(100, 4)), new Msg(false, random(100, 5))));
         BufferPool pool = new BufferPool(ByteBuffer.allocateDirect(16));
-        Connection server = new Connection(Role.SERVER, BIG, MaskSource.fixed(0), null, 0, -1, pool);
+        Connection server = new Connection(Role.SERVER, Connection.Settings.of(BIG, MaskSource.fixed(0), null).withCompression(0, -1).withPool(pool));
         server.streamMessages(true);
         server.receive(in);
         ProtocolEvent.MessagePart a = (ProtocolEvent.MessagePart) server.pollEvent();

@@ -3,7 +3,7 @@ package dev.duplex.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.duplex.testing.Hex;
-import dev.duplex.testing.Recorder;
+import dev.duplex.testing.CoreRecorder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,8 +34,8 @@ class CloseCodeTest {
                 String frame = String.format("8802%04x", code);
                 Connection c = role == Role.SERVER ? ConnectionTest.SERVER.get() : ConnectionTest.CLIENT.get();
                 c.receive(Hex.buffer(role == Role.SERVER ? ConnectionTest.m(frame) : frame));
-                List<String> events = Recorder.events(c);
-                Frame sent = ConnectionTest.sentFrame(role, Recorder.outbound(c));
+                List<String> events = CoreRecorder.events(c);
+                Frame sent = ConnectionTest.sentFrame(role, CoreRecorder.outbound(c));
                 List<String> expected = valid
                         ? List.of("close-received " + code, "closed " + code + " clean")
                         : List.of("closed 1002 unclean INVALID_CLOSE_CODE");

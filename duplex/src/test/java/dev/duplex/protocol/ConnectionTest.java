@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.duplex.testing.Hex;
-import dev.duplex.testing.Recorder;
+import dev.duplex.testing.CoreRecorder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -110,14 +110,14 @@ class ConnectionTest {
         void clientMasksWithTheInjectedKey() {
             Connection c = new Connection(Role.CLIENT, Limits.DEFAULTS, MaskSource.fixed(0x37fa213d), null);
             c.sendText("Hello");
-            assertThat(Recorder.outbound(c)).isEqualTo("818537fa213d7f9f4d5158"); // RFC 6455 5.7
+            assertThat(CoreRecorder.outbound(c)).isEqualTo("818537fa213d7f9f4d5158"); // RFC 6455 5.7
         }
 
         @Test
         void serverDoesNotMask() {
             Connection c = SERVER.get();
             c.sendText("Hello");
-            assertThat(Recorder.outbound(c)).isEqualTo("810548656c6c6f");
+            assertThat(CoreRecorder.outbound(c)).isEqualTo("810548656c6c6f");
         }
     }
 
@@ -155,7 +155,7 @@ class ConnectionTest {
             in.clear();
             in.put(Hex.bytes("ffffffffff")); // the caller reuses its buffer
             c.receive(Hex.buffer("80026c6f"));
-            assertThat(Recorder.events(c)).containsExactly("text Hello");
+            assertThat(CoreRecorder.events(c)).containsExactly("text Hello");
         }
 
         @ParameterizedTest(name = "{0} bytes")
@@ -168,10 +168,10 @@ class ConnectionTest {
             String text = "é".repeat(length / 2) + "a".repeat(length % 2);
             client.sendBinary(ByteBuffer.wrap(payload));
             client.sendText(text);
-            server.receive(Recorder.outboundBytes(client));
+            server.receive(CoreRecorder.outboundBytes(client));
             server.sendBinary(ByteBuffer.wrap(payload));
             server.sendText(text);
-            client.receive(Recorder.outboundBytes(server));
+            client.receive(CoreRecorder.outboundBytes(server));
             for (Connection c : List.of(server, client)) {
                 ProtocolEvent.BinaryMessage b = (ProtocolEvent.BinaryMessage) c.pollEvent();
                 assertThat(b.data()).isEqualTo(ByteBuffer.wrap(payload));
@@ -187,7 +187,7 @@ class ConnectionTest {
             b.position(1);
             c.sendBinary(b);
             assertThat(b.position()).isEqualTo(1);
-            assertThat(Recorder.outbound(c)).isEqualTo("8203010203");
+            assertThat(CoreRecorder.outbound(c)).isEqualTo("8203010203");
         }
 
         @ParameterizedTest(name = "{0} bytes")
@@ -205,7 +205,7 @@ class ConnectionTest {
             }
             ByteBuffer joined = ByteBuffer.allocate(parts.stream().mapToInt(ByteBuffer::remaining).sum());
             parts.forEach(b -> joined.put(b.duplicate()));
-            assertThat(joined.flip()).isEqualTo(Recorder.outboundBytes(copying));
+            assertThat(joined.flip()).isEqualTo(CoreRecorder.outboundBytes(copying));
             assertThat(source.position()).isZero();
             if (length > 8192) {
                 // header, then the caller's bytes themselves: changing them changes what goes out
@@ -225,7 +225,7 @@ class ConnectionTest {
             c.sendBinaryWithoutCopy(ByteBuffer.wrap(payload));
             assertThat(payload).isEqualTo(FrameEncoderTest.pattern(20_000));
             Connection server = SERVER.get();
-            server.receive(Recorder.outboundBytes(c));
+            server.receive(CoreRecorder.outboundBytes(c));
             assertThat(((ProtocolEvent.BinaryMessage) server.pollEvent()).data()).isEqualTo(ByteBuffer.wrap(payload));
         }
 
@@ -235,7 +235,7 @@ class ConnectionTest {
             Limits limits = Limits.DEFAULTS.withMaxFrameSize(2 << 20).withMaxMessageSize(2 << 20);
             Connection client = new Connection(Role.CLIENT, limits, MaskSource.fixed(0x5ca1ab1e), null);
             client.sendBinary(ByteBuffer.wrap(FrameEncoderTest.pattern(length)));
-            ByteBuffer wire = Recorder.outboundBytes(client);
+            ByteBuffer wire = CoreRecorder.outboundBytes(client);
             Connection server = server(limits);
             while (wire.hasRemaining()) {
                 ByteBuffer piece = wire.slice(wire.position(), Math.min(64 * 1024, wire.remaining()));
@@ -252,7 +252,7 @@ class ConnectionTest {
             Connection c = new Connection(Role.CLIENT, Limits.DEFAULTS, MaskSource.fixed(0x01020304), null);
             ByteBuffer d = ByteBuffer.allocateDirect(3).put(new byte[] {1, 2, 3}).flip();
             c.sendBinary(d);
-            assertThat(Recorder.outbound(c)).isEqualTo("828301020304" + "000000");
+            assertThat(CoreRecorder.outbound(c)).isEqualTo("828301020304" + "000000");
         }
     }
 
@@ -336,7 +336,7 @@ class ConnectionTest {
         void failingSendsTheViolationAsReason() {
             Connection c = SERVER.get();
             c.receive(Hex.buffer("8100"));
-            Frame close = sentFrame(Role.SERVER, Recorder.outbound(c));
+            Frame close = sentFrame(Role.SERVER, CoreRecorder.outbound(c));
             assertThat(new String(close.payloadBytes(), 2, close.length() - 2, StandardCharsets.UTF_8))
                     .isEqualTo(Violation.UNMASKED_CLIENT_FRAME.message());
             assertThat(c.shouldCloseTransport()).isTrue();
@@ -365,7 +365,7 @@ class ConnectionTest {
         void invalidByteFailsInsideAPartialFrame() {
             Connection c = CLIENT.get();
             c.receive(Hex.buffer("810a 6162ff")); // 10 bytes announced, 3 arrived, the 3rd invalid
-            assertThat(Recorder.events(c)).containsExactly("closed 1007 unclean INVALID_UTF8");
+            assertThat(CoreRecorder.events(c)).containsExactly("closed 1007 unclean INVALID_UTF8");
         }
 
         @Test
@@ -374,7 +374,7 @@ class ConnectionTest {
             assertFails(Role.CLIENT, "0101f4 000190", Violation.INVALID_UTF8);
             Connection c = CLIENT.get();
             c.receive(Hex.buffer("0101f4 0003 90")); // continuation announced 3 bytes, only one arrived
-            assertThat(Recorder.events(c)).containsExactly("closed 1007 unclean INVALID_UTF8");
+            assertThat(CoreRecorder.events(c)).containsExactly("closed 1007 unclean INVALID_UTF8");
         }
 
         @Test
@@ -424,10 +424,10 @@ class ConnectionTest {
         void noPongAfterOurClose() {
             Connection c = SERVER.get();
             c.sendClose(CloseCode.NORMAL_CLOSURE, "");
-            Recorder.outbound(c);
+            CoreRecorder.outbound(c);
             c.receive(Hex.buffer(m("890170")));
-            assertThat(Recorder.events(c)).containsExactly("ping 70");
-            assertThat(Recorder.outbound(c)).isEmpty();
+            assertThat(CoreRecorder.events(c)).containsExactly("ping 70");
+            assertThat(CoreRecorder.outbound(c)).isEmpty();
         }
 
         @Test
@@ -435,7 +435,7 @@ class ConnectionTest {
             Connection c = SERVER.get();
             c.sendPing(Hex.buffer("01"));
             c.sendPong(Hex.buffer("02"));
-            assertThat(Recorder.outbound(c)).isEqualTo("890101" + "8a0102");
+            assertThat(CoreRecorder.outbound(c)).isEqualTo("890101" + "8a0102");
             assertThatThrownBy(() -> c.sendPing(ByteBuffer.allocate(126)))
                     .isInstanceOf(IllegalArgumentException.class);
         }
@@ -453,7 +453,7 @@ class ConnectionTest {
             assertThat(c.pollEvent()).isEqualTo(new ProtocolEvent.TextMessage("Hello"));
             assertThat(c.state()).isEqualTo(State.OPEN);
             c.sendText("Hello"); // the application's echo is not lost
-            assertThat(Recorder.events(c)).containsExactly("close-received 1000 bye", "closed 1000 clean");
+            assertThat(CoreRecorder.events(c)).containsExactly("close-received 1000 bye", "closed 1000 clean");
             assertThat(Hex.of(c.pollOutbound())).isEqualTo("810548656c6c6f");
             assertThat(Hex.of(c.pollOutbound())).isEqualTo("880503e8627965");
             assertThat(c.shouldCloseTransport()).isTrue();
@@ -464,7 +464,7 @@ class ConnectionTest {
             Connection c = SERVER.get();
             c.receive(Hex.buffer(m("810548656c6c6f") + m("880203e8")));
             c.receiveEof();
-            assertThat(Recorder.events(c)).containsExactly("text Hello", "close-received 1000", "closed 1000 clean");
+            assertThat(CoreRecorder.events(c)).containsExactly("text Hello", "close-received 1000", "closed 1000 clean");
         }
 
         @Test
@@ -483,13 +483,13 @@ class ConnectionTest {
         void clientEchoesAndWaitsForTheServerToCloseTcp() {
             Connection c = CLIENT.get();
             c.receive(Hex.buffer("880203e9")); // 1001
-            assertThat(Recorder.events(c)).containsExactly("close-received 1001", "closed 1001 clean");
-            assertThat(Recorder.outbound(c)).isEqualTo("888200000000" + "03e9");
+            assertThat(CoreRecorder.events(c)).containsExactly("close-received 1001", "closed 1001 clean");
+            assertThat(CoreRecorder.outbound(c)).isEqualTo("888200000000" + "03e9");
             assertThat(c.state()).isEqualTo(State.CLOSED);
             assertThat(c.shouldCloseTransport()).isFalse();
             assertThat(c.closeExpected()).isTrue();
             c.receiveEof();
-            assertThat(Recorder.events(c)).isEmpty(); // already reported clean
+            assertThat(CoreRecorder.events(c)).isEmpty(); // already reported clean
             assertThat(c.shouldCloseTransport()).isTrue();
             assertThat(c.closeExpected()).isFalse();
         }
@@ -498,16 +498,16 @@ class ConnectionTest {
         void serverInitiates() {
             Connection c = SERVER.get();
             c.sendClose(CloseCode.GOING_AWAY, "restart");
-            assertThat(Recorder.outbound(c)).isEqualTo("880903e9" + Hex.of("restart".getBytes()));
+            assertThat(CoreRecorder.outbound(c)).isEqualTo("880903e9" + Hex.of("restart".getBytes()));
             assertThat(c.state()).isEqualTo(State.CLOSING);
             assertThat(c.closeExpected()).isTrue();
             assertThat(c.shouldCloseTransport()).isFalse();
             // Data still arrives until the peer's close (RFC 6455 7.1.2 does not stop the reader).
             c.receive(Hex.buffer(m("810161")));
-            assertThat(Recorder.events(c)).containsExactly("text a");
+            assertThat(CoreRecorder.events(c)).containsExactly("text a");
             c.receive(Hex.buffer(m("880203e9")));
-            assertThat(Recorder.events(c)).containsExactly("close-received 1001", "closed 1001 clean");
-            assertThat(Recorder.outbound(c)).isEmpty(); // no second close
+            assertThat(CoreRecorder.events(c)).containsExactly("close-received 1001", "closed 1001 clean");
+            assertThat(CoreRecorder.outbound(c)).isEmpty(); // no second close
             assertThat(c.state()).isEqualTo(State.CLOSED);
             assertThat(c.shouldCloseTransport()).isTrue();
             assertThat(c.closeExpected()).isFalse();
@@ -517,16 +517,16 @@ class ConnectionTest {
         void clientInitiates() {
             Connection c = CLIENT.get();
             c.sendClose(CloseCode.NORMAL_CLOSURE, null);
-            assertThat(Recorder.outbound(c)).isEqualTo("888200000000" + "03e8");
+            assertThat(CoreRecorder.outbound(c)).isEqualTo("888200000000" + "03e8");
             assertThat(c.state()).isEqualTo(State.CLOSING);
             assertThat(c.closeExpected()).isTrue();
             c.receive(Hex.buffer("880203e8"));
-            assertThat(Recorder.events(c)).containsExactly("close-received 1000", "closed 1000 clean");
-            assertThat(Recorder.outbound(c)).isEmpty();
+            assertThat(CoreRecorder.events(c)).containsExactly("close-received 1000", "closed 1000 clean");
+            assertThat(CoreRecorder.outbound(c)).isEmpty();
             assertThat(c.shouldCloseTransport()).isFalse(); // the server closes TCP first
             assertThat(c.closeExpected()).isTrue();
             c.receiveEof();
-            assertThat(Recorder.events(c)).isEmpty();
+            assertThat(CoreRecorder.events(c)).isEmpty();
             assertThat(c.shouldCloseTransport()).isTrue();
         }
 
@@ -535,7 +535,7 @@ class ConnectionTest {
             Connection c = SERVER.get();
             c.sendClose(CloseCode.NORMAL_CLOSURE, "");
             c.receive(Hex.buffer(m("88020bb8"))); // 3000
-            assertThat(Recorder.events(c)).containsExactly("close-received 3000", "closed 3000 clean");
+            assertThat(CoreRecorder.events(c)).containsExactly("close-received 3000", "closed 3000 clean");
         }
 
         @Test
@@ -570,9 +570,9 @@ class ConnectionTest {
             assertThat(o.outbound()).isEqualTo("888200000000" + "03e8");
             Connection c = CLIENT.get();
             c.receive(Hex.buffer("880203e8"));
-            Recorder.events(c);
+            CoreRecorder.events(c);
             c.receive(Hex.buffer("810161"));
-            assertThat(Recorder.events(c)).isEmpty();
+            assertThat(CoreRecorder.events(c)).isEmpty();
         }
 
         @Test
@@ -585,7 +585,7 @@ class ConnectionTest {
         void nothingCanBeSentAfterOurClose() {
             Connection c = SERVER.get();
             c.sendClose(null, "");
-            assertThat(Recorder.outbound(c)).isEqualTo("8800");
+            assertThat(CoreRecorder.outbound(c)).isEqualTo("8800");
             assertThatThrownBy(() -> c.sendText("x")).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> c.sendBinary(ByteBuffer.allocate(1))).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> c.sendPing(ByteBuffer.allocate(1))).isInstanceOf(IllegalStateException.class);
@@ -618,7 +618,7 @@ class ConnectionTest {
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(c.state()).isEqualTo(State.OPEN);
             c.sendClose(CloseCode.of(4999), "x".repeat(123));
-            assertThat(sentFrame(Role.SERVER, Recorder.outbound(c)).length()).isEqualTo(125);
+            assertThat(sentFrame(Role.SERVER, CoreRecorder.outbound(c)).length()).isEqualTo(125);
         }
 
         @Test
@@ -647,7 +647,7 @@ class ConnectionTest {
             assertThat(closed).isInstanceOf(ProtocolEvent.Closed.class);
             assertThat(((ProtocolEvent.Closed) closed).code()).isEqualTo(CloseCode.PROTOCOL_ERROR);
             assertThat(Hex.of(c.pollOutbound())).isEqualTo("810548656c6c6f");
-            assertThat(closeCodeOf(sentFrame(Role.SERVER, Recorder.outbound(c)))).isEqualTo(1002);
+            assertThat(closeCodeOf(sentFrame(Role.SERVER, CoreRecorder.outbound(c)))).isEqualTo(1002);
             assertThat(c.shouldCloseTransport()).isTrue();
             c.receive(Hex.buffer(m("810548656c6c6f")));
             assertThat(c.pollEvent()).as("nothing read after the violation").isNull();
@@ -658,15 +658,15 @@ class ConnectionTest {
             Connection c = SERVER.get();
             c.receive(Hex.buffer(m("810548656c6c6f") + m("8300")));
             c.receiveEof();
-            assertThat(Recorder.events(c)).containsExactly("text Hello", "closed 1002 unclean RESERVED_OPCODE");
+            assertThat(CoreRecorder.events(c)).containsExactly("text Hello", "closed 1002 unclean RESERVED_OPCODE");
         }
 
         @Test
         void failSendsACloseAndReportsUnclean() {
             Connection c = CLIENT.get();
             c.fail(CloseCode.POLICY_VIOLATION, "too slow");
-            assertThat(closeCodeOf(sentFrame(Role.CLIENT, Recorder.outbound(c)))).isEqualTo(1008);
-            assertThat(Recorder.events(c)).containsExactly("closed 1008 unclean");
+            assertThat(closeCodeOf(sentFrame(Role.CLIENT, CoreRecorder.outbound(c)))).isEqualTo(1008);
+            assertThat(CoreRecorder.events(c)).containsExactly("closed 1008 unclean");
             assertThat(c.state()).isEqualTo(State.CLOSED);
             assertThat(c.shouldCloseTransport()).isFalse(); // a client waits for the server's TCP close
             assertThat(c.closeExpected()).isTrue();
@@ -690,17 +690,17 @@ class ConnectionTest {
         void failAfterOurCloseSendsNoSecondClose() {
             Connection c = SERVER.get();
             c.sendClose(CloseCode.NORMAL_CLOSURE, "");
-            Recorder.outbound(c);
+            CoreRecorder.outbound(c);
             c.fail(CloseCode.GOING_AWAY, "timeout");
             assertThat(c.pollOutbound()).isNull();
-            assertThat(Recorder.events(c)).containsExactly("closed 1001 unclean");
+            assertThat(CoreRecorder.events(c)).containsExactly("closed 1001 unclean");
         }
 
         @Test
         void longReasonIsCutAtACodePoint() {
             Connection c = SERVER.get();
             c.fail(CloseCode.INTERNAL_ERROR, "é".repeat(100));
-            Frame f = sentFrame(Role.SERVER, Recorder.outbound(c));
+            Frame f = sentFrame(Role.SERVER, CoreRecorder.outbound(c));
             assertThat(f.length()).isEqualTo(2 + 122);
         }
     }
@@ -713,7 +713,7 @@ class ConnectionTest {
             Connection c = SERVER.get();
             c.receive(Hex.buffer(m("010161"))); // a message in progress
             c.receiveEof();
-            assertThat(Recorder.events(c)).containsExactly("closed 1006 unclean");
+            assertThat(CoreRecorder.events(c)).containsExactly("closed 1006 unclean");
             assertThat(c.shouldCloseTransport()).isTrue();
             assertThat(c.pollOutbound()).isNull();
             c.receiveEof();
@@ -725,7 +725,7 @@ class ConnectionTest {
             Connection c = CLIENT.get();
             c.sendClose(CloseCode.NORMAL_CLOSURE, "");
             c.receiveEof();
-            assertThat(Recorder.events(c)).containsExactly("closed 1006 unclean");
+            assertThat(CoreRecorder.events(c)).containsExactly("closed 1006 unclean");
             assertThat(c.closeExpected()).isFalse();
         }
 
@@ -733,7 +733,7 @@ class ConnectionTest {
         void inputAfterEofIsIgnored() {
             Connection c = CLIENT.get();
             c.receiveEof();
-            Recorder.events(c);
+            CoreRecorder.events(c);
             c.receive(Hex.buffer("810161"));
             assertThat(c.pollEvent()).isNull();
         }
@@ -752,7 +752,7 @@ class ConnectionTest {
             // Decided on the header alone, before the payload arrives.
             Connection c = client(l);
             c.receive(Hex.buffer("827f0000000100000000"));
-            assertThat(Recorder.events(c)).containsExactly("closed 1009 unclean FRAME_TOO_BIG");
+            assertThat(CoreRecorder.events(c)).containsExactly("closed 1009 unclean FRAME_TOO_BIG");
         }
 
         @Test
@@ -765,7 +765,7 @@ class ConnectionTest {
             assertThat(closeCodeOf(sentFrame(Role.SERVER, o.outbound()))).isEqualTo(1009);
             Connection c = server(l);
             c.receive(Hex.buffer(m("0202aabb") + "80fd00000000")); // only the header of a 125-byte fragment
-            assertThat(Recorder.events(c)).containsExactly("closed 1009 unclean MESSAGE_TOO_BIG");
+            assertThat(CoreRecorder.events(c)).containsExactly("closed 1009 unclean MESSAGE_TOO_BIG");
             assertThat(Feed.everySplit(() -> server(l), Hex.bytes(m("81056162636465"))).events())
                     .containsExactly("closed 1009 unclean MESSAGE_TOO_BIG");
         }
@@ -790,9 +790,9 @@ class ConnectionTest {
             Limits l = Limits.DEFAULTS.withMaxFrameSize(Long.MAX_VALUE).withMaxMessageSize(Long.MAX_VALUE);
             Connection c = new Connection(Role.CLIENT, l, MaskSource.fixed(0), DeflateParameters.DEFAULT);
             c.receive(Hex.buffer("810161 c107f248cdc9c90700"));
-            assertThat(Recorder.events(c)).containsExactly("text a", "text Hello");
+            assertThat(CoreRecorder.events(c)).containsExactly("text a", "text Hello");
             c.receive(Hex.buffer("827f4000000000000000")); // 2^62 bytes announced
-            assertThat(Recorder.events(c)).containsExactly("closed 1009 unclean MESSAGE_TOO_BIG");
+            assertThat(CoreRecorder.events(c)).containsExactly("closed 1009 unclean MESSAGE_TOO_BIG");
         }
 
         @Test

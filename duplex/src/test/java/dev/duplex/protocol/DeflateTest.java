@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.duplex.testing.Hex;
-import dev.duplex.testing.Recorder;
+import dev.duplex.testing.CoreRecorder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
@@ -43,7 +43,7 @@ class DeflateTest {
             assertThat(Hex.of(java.util.Arrays.copyOf(d.output(), n))).isEqualTo("f248cdc9c90700");
             Connection s = server(DEFAULT);
             s.sendText("Hello");
-            assertThat(Recorder.outbound(s)).isEqualTo("c107f248cdc9c90700");
+            assertThat(CoreRecorder.outbound(s)).isEqualTo("c107f248cdc9c90700");
             d.release();
         }
 
@@ -62,7 +62,7 @@ class DeflateTest {
             Connection s = server(DEFAULT);
             s.sendText("Hello");
             s.sendText("Hello");
-            assertThat(Recorder.outbound(s)).isEqualTo("c107f248cdc9c90700" + "c105f200110000");
+            assertThat(CoreRecorder.outbound(s)).isEqualTo("c107f248cdc9c90700" + "c105f200110000");
         }
 
         @Test
@@ -127,7 +127,7 @@ class DeflateTest {
             Connection s = server(DEFAULT);
             s.sendPing(Hex.buffer("01"));
             s.sendClose(CloseCode.NORMAL_CLOSURE, "");
-            assertThat(Recorder.outbound(s)).isEqualTo("890101" + "880203e8");
+            assertThat(CoreRecorder.outbound(s)).isEqualTo("890101" + "880203e8");
         }
     }
 
@@ -141,13 +141,13 @@ class DeflateTest {
             int[] sizes = new int[2];
             for (int i = 0; i < 2; i++) {
                 client.sendText(text);
-                ByteBuffer wire = Recorder.outboundBytes(client);
+                ByteBuffer wire = CoreRecorder.outboundBytes(client);
                 sizes[i] = wire.remaining();
                 assertThat(wire.get(0) & 0x40).as("RSV1").isEqualTo(0x40);
                 server.receive(wire);
                 assertThat(server.pollEvent()).isEqualTo(new ProtocolEvent.TextMessage(text));
                 server.sendBinary(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-                client.receive(Recorder.outboundBytes(server));
+                client.receive(CoreRecorder.outboundBytes(server));
                 ProtocolEvent.BinaryMessage b = (ProtocolEvent.BinaryMessage) client.pollEvent();
                 assertThat(StandardCharsets.UTF_8.decode(b.data()).toString()).isEqualTo(text);
             }
@@ -184,7 +184,7 @@ class DeflateTest {
             client.sendText("");
             client.sendBinary(ByteBuffer.wrap(big));
             client.sendBinary(ByteBuffer.allocateDirect(3).put(new byte[] {1, 2, 3}).flip());
-            server.receive(Recorder.outboundBytes(client));
+            server.receive(CoreRecorder.outboundBytes(client));
             assertThat(server.pollEvent()).isEqualTo(new ProtocolEvent.TextMessage(""));
             assertThat(((ProtocolEvent.BinaryMessage) server.pollEvent()).data()).isEqualTo(ByteBuffer.wrap(big));
             assertThat(((ProtocolEvent.BinaryMessage) server.pollEvent()).data()).isEqualTo(Hex.buffer("010203"));
@@ -201,7 +201,7 @@ class DeflateTest {
             s.sendFrame(new Frame(false, true, false, false, Opcode.TEXT, ByteBuffer.wrap(c, 0, 3)));
             s.sendFrame(new Frame(false, Opcode.CONTINUATION, ByteBuffer.wrap(c, 3, 0)));
             s.sendFrame(new Frame(true, Opcode.CONTINUATION, ByteBuffer.wrap(c, 3, n - 3)));
-            assertThat(Feed.everySplit(CLIENT, Recorder.outboundBytes(s).array()).events())
+            assertThat(Feed.everySplit(CLIENT, CoreRecorder.outboundBytes(s).array()).events())
                     .containsExactly("text " + new String(text, StandardCharsets.UTF_8));
             d.release();
         }
@@ -233,8 +233,8 @@ class DeflateTest {
             Limits l = Limits.DEFAULTS.withMaxMessageSize(1 << 20);
             Connection c = new Connection(Role.CLIENT, l, MaskSource.fixed(0), DEFAULT);
             c.receive(Hex.buffer(frame(0xc2, bomb)));
-            assertThat(Recorder.events(c)).containsExactly("closed 1009 unclean DECOMPRESSED_TOO_BIG");
-            assertThat(ConnectionTest.closeCodeOf(ConnectionTest.sentFrame(Role.CLIENT, Recorder.outbound(c))))
+            assertThat(CoreRecorder.events(c)).containsExactly("closed 1009 unclean DECOMPRESSED_TOO_BIG");
+            assertThat(ConnectionTest.closeCodeOf(ConnectionTest.sentFrame(Role.CLIENT, CoreRecorder.outbound(c))))
                     .isEqualTo(1009);
             // The inflater stopped one byte past the limit: it never produced the 10 MiB.
             MessageInflater inflater = new MessageInflater(DEFAULT, Role.CLIENT);
@@ -288,10 +288,10 @@ class DeflateTest {
 
         @Test
         void thresholdSendsSmallMessagesUncompressed() {
-            Connection s = new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT, 6);
+            Connection s = new Connection(Role.SERVER, Connection.Settings.of(Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT).withCompression(6, -1));
             s.sendText("Hello"); // 5 bytes: under the threshold
             s.sendText("Hello!"); // 6 bytes: compressed
-            String out = Recorder.outbound(s);
+            String out = CoreRecorder.outbound(s);
             assertThat(out).startsWith("810548656c6c6f" + "c1");
         }
 
@@ -301,9 +301,9 @@ class DeflateTest {
             Connection s = server(p);
             assertThat(s.compresses()).isFalse();
             s.sendText("Hello");
-            assertThat(Recorder.outbound(s)).isEqualTo("810548656c6c6f");
+            assertThat(CoreRecorder.outbound(s)).isEqualTo("810548656c6c6f");
             s.receive(Hex.buffer("c18700000000f248cdc9c90700"));
-            assertThat(Recorder.events(s)).containsExactly("text Hello");
+            assertThat(CoreRecorder.events(s)).containsExactly("text Hello");
             assertThatThrownBy(() -> new MessageDeflater(p, Role.SERVER)).isInstanceOf(IllegalArgumentException.class);
             assertThat(client(p).compresses()).isTrue(); // the client's own window is 15
         }
@@ -319,7 +319,7 @@ class DeflateTest {
             c.release(); // idempotent
             assertThat(c.deflaterReleased()).isTrue();
             assertThat(c.inflaterReleased()).isTrue();
-            assertThat(Recorder.events(c)).containsExactly("text Hello", "closed 1006 unclean");
+            assertThat(CoreRecorder.events(c)).containsExactly("text Hello", "closed 1006 unclean");
             c.receive(Hex.buffer("c107f248cdc9c90700")); // ignored, does not touch the ended inflater
             assertThat(c.pollEvent()).isNull();
             assertThatThrownBy(() -> c.sendText("x")).isInstanceOf(IllegalStateException.class);
@@ -330,7 +330,7 @@ class DeflateTest {
             Connection s = server(DEFAULT);
             s.receive(Hex.buffer(ConnectionTest.m("8800")));
             s.release();
-            assertThat(Recorder.events(s)).containsExactly("close-received 1005", "closed 1005 clean");
+            assertThat(CoreRecorder.events(s)).containsExactly("close-received 1005", "closed 1005 clean");
             assertThat(s.deflaterReleased() && s.inflaterReleased()).isTrue();
         }
     }
@@ -342,12 +342,12 @@ class DeflateTest {
         @org.junit.jupiter.params.provider.ValueSource(ints = {-1, 0, 1, 6, 9})
         void everyLevelRoundTripsBothWays(int level) {
             byte[] text = "permessage-deflate at every zlib level. ".repeat(500).getBytes(StandardCharsets.US_ASCII);
-            Connection client = new Connection(Role.CLIENT, Limits.DEFAULTS, MaskSource.fixed(0x0badf00d), DEFAULT, 0, level);
-            Connection server = new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT, 0, level);
+            Connection client = new Connection(Role.CLIENT, Connection.Settings.of(Limits.DEFAULTS, MaskSource.fixed(0x0badf00d), DEFAULT).withCompression(0, level));
+            Connection server = new Connection(Role.SERVER, Connection.Settings.of(Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT).withCompression(0, level));
             client.sendBinary(java.nio.ByteBuffer.wrap(text));
-            server.receive(Recorder.outboundBytes(client));
+            server.receive(CoreRecorder.outboundBytes(client));
             server.sendBinary(((ProtocolEvent.BinaryMessage) server.pollEvent()).data());
-            java.nio.ByteBuffer wire = Recorder.outboundBytes(server);
+            java.nio.ByteBuffer wire = CoreRecorder.outboundBytes(server);
             if (level == 0) {
                 // stored blocks: no smaller than the message
                 assertThat(wire.remaining()).isGreaterThan(text.length);
@@ -373,7 +373,7 @@ class DeflateTest {
         @org.junit.jupiter.params.ParameterizedTest(name = "level {0}")
         @org.junit.jupiter.params.provider.ValueSource(ints = {-2, 10, Integer.MIN_VALUE})
         void outOfRangeLevelsAreRefused(int level) {
-            assertThatThrownBy(() -> new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT, 0, level))
+            assertThatThrownBy(() -> new Connection(Role.SERVER, Connection.Settings.of(Limits.DEFAULTS, MaskSource.fixed(0), DEFAULT).withCompression(0, level)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compression level");
             assertThatThrownBy(() -> dev.duplex.server.WebSocketServer.builder().compressionLevel(level))
                     .isInstanceOf(IllegalArgumentException.class);

@@ -2,7 +2,7 @@ package dev.duplex.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.duplex.testing.Recorder;
+import dev.duplex.testing.CoreRecorder;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -60,7 +60,7 @@ class FragmentFloodTest {
         byte[] first = {0x01, (byte) 0x81, 0, 0, 0, 0, 'a'};
         byte[] last = {(byte) 0x80, (byte) 0x81, 0, 0, 0, 0, 'b'};
         feedInChunks(c, concat(first, repeat(EMPTY_CONTINUATION, 100_000), last));
-        assertThat(Recorder.events(c)).containsExactly("text ab");
+        assertThat(CoreRecorder.events(c)).containsExactly("text ab");
     }
 
     @Test
@@ -70,7 +70,7 @@ class FragmentFloodTest {
         byte[] first = {0x41, (byte) 0x87, 0, 0, 0, 0, (byte) 0xf2, 0x48, (byte) 0xcd, (byte) 0xc9, (byte) 0xc9, 0x07, 0x00};
         byte[] last = {(byte) 0x80, (byte) 0x80, 0, 0, 0, 0};
         feedInChunks(c, concat(first, repeat(EMPTY_CONTINUATION, 100_000), last));
-        assertThat(Recorder.events(c)).containsExactly("text Hello");
+        assertThat(CoreRecorder.events(c)).containsExactly("text Hello");
     }
 
     @Test
@@ -79,7 +79,7 @@ class FragmentFloodTest {
         Connection c = new Connection(Role.SERVER, limits, MaskSource.fixed(0), null);
         byte[] one = {0x00, (byte) 0x81, 0, 0, 0, 0, 'x'};
         feedInChunks(c, concat(new byte[] {0x01, (byte) 0x81, 0, 0, 0, 0, 'x'}, repeat(one, 5000)));
-        assertThat(Recorder.events(c)).containsExactly("closed 1009 unclean MESSAGE_TOO_BIG");
+        assertThat(CoreRecorder.events(c)).containsExactly("closed 1009 unclean MESSAGE_TOO_BIG");
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** RFC 6455 5.2 encoding, and round trips encode → decode in both roles (STYLE.md 3.3). */
+/** RFC 6455 5.2 encoding, and round trips encode → decode in both roles (what is encoded decodes to the same frame). */
 class FrameEncoderTest {
 
     private static final int RFC_KEY = 0x37fa213d;

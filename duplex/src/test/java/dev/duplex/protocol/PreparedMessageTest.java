@@ -3,7 +3,7 @@ package dev.duplex.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.duplex.testing.Hex;
-import dev.duplex.testing.Recorder;
+import dev.duplex.testing.CoreRecorder;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +49,7 @@ class PreparedMessageTest {
         PreparedMessage p = PreparedMessage.text("Hello");
         Connection c = new Connection(Role.CLIENT, Limits.DEFAULTS, MaskSource.fixed(0x37fa213d), null);
         c.sendPrepared(p);
-        assertThat(Recorder.outbound(c)).isEqualTo("818537fa213d7f9f4d5158");
+        assertThat(CoreRecorder.outbound(c)).isEqualTo("818537fa213d7f9f4d5158");
         assertThat(Hex.of(p.serverFrame())).isEqualTo("810548656c6c6f"); // untouched
     }
 
@@ -58,10 +58,10 @@ class PreparedMessageTest {
         PreparedMessage p = PreparedMessage.text("Hello");
         Connection c = new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DeflateParameters.DEFAULT);
         c.sendPrepared(p);
-        assertThat(Recorder.outbound(c)).isEqualTo("c107f248cdc9c90700");
-        Connection t = new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), DeflateParameters.DEFAULT, 64);
+        assertThat(CoreRecorder.outbound(c)).isEqualTo("c107f248cdc9c90700");
+        Connection t = new Connection(Role.SERVER, Connection.Settings.of(Limits.DEFAULTS, MaskSource.fixed(0), DeflateParameters.DEFAULT).withCompression(64, -1));
         t.sendPrepared(p);
-        assertThat(Recorder.outbound(t)).isEqualTo("810548656c6c6f");
+        assertThat(CoreRecorder.outbound(t)).isEqualTo("810548656c6c6f");
         c.release();
         t.release();
     }

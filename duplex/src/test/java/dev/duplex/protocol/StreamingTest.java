@@ -288,7 +288,7 @@ class StreamingTest {
 
     @Test
     void partsAreFramesOfOneMessageAndWholeMessagesWaitForTheLast() throws Exception {
-        Connection server = new Connection(Role.SERVER, BIG, MaskSource.fixed(0), DeflateParameters.DEFAULT, 0);
+        Connection server = new Connection(Role.SERVER, Connection.Settings.of(BIG, MaskSource.fixed(0), DeflateParameters.DEFAULT).withCompression(0, -1));
         server.sendPart(false, ByteBuffer.wrap("one".getBytes()), false);
         server.sendText("whole");
         server.sendPing(ByteBuffer.wrap("p".getBytes()));

@@ -1,5 +1,6 @@
 package dev.duplex.transport;
 
+import dev.duplex.testing.TestCertificates;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLEngine;

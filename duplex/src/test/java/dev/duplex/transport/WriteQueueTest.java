@@ -186,7 +186,7 @@ class WriteQueueTest {
         ByteBuffer source = ByteBuffer.allocateDirect(64 * 1024);
         source.put(wire).flip();
         BufferPool pool = new BufferPool(source);
-        Connection server = new Connection(Role.SERVER, Limits.DEFAULTS, MaskSource.fixed(0), null, 0, -1, pool);
+        Connection server = new Connection(Role.SERVER, Connection.Settings.of(Limits.DEFAULTS, MaskSource.fixed(0), null).withCompression(0, -1).withPool(pool));
         server.streamMessages(true);
         server.receive(source);
         ProtocolEvent.MessagePart p = (ProtocolEvent.MessagePart) server.pollEvent();

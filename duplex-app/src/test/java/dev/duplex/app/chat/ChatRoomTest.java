@@ -52,7 +52,8 @@ class ChatRoomTest {
         }
     }
 
-    static final class Recorder implements Outbox<Sock> {
+    /** A fake {@link Outbox}: what the room sent to each socket, and how many broadcasts. */
+    static final class RecordingOutbox implements Outbox<Sock> {
         final Map<String, Integer> broadcasts = new HashMap<>();
 
         @Override
@@ -86,7 +87,7 @@ class ChatRoomTest {
         }
     }
 
-    private final Recorder outbox = new Recorder();
+    private final RecordingOutbox outbox = new RecordingOutbox();
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-22T01:00:00Z"), ZoneOffset.UTC);
     private final MemoryStreamLog log = new MemoryStreamLog(10, clock);
     private final ChatRoom<Sock> room = room();

@@ -1,0 +1,148 @@
+package dev.duplex.app;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code duplex echo} against the JDK's WebSocket client: what comes back, on which paths, and the limits. */
+class EchoServerNetworkTest {
+
+    private static final int PATIENCE_SECONDS = 60;
+    private static RunningServer server;
+    private static HttpClient http;
+
+    @BeforeAll
+    static void start() {
+        // A small limit, so the over-limit case stays cheap.
+        server = EchoServer.start(ServerSettings.loopback(0, 4L << 20));
+        http = HttpClient.newHttpClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        http.close();
+    }
+
+    /** Collects whole messages (Strings or byte arrays) and the close. */
+    static final class Peer implements WebSocket.Listener {
+        final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+        private StringBuilder text = new StringBuilder();
+        private ByteBuffer bytes = ByteBuffer.allocate(0);
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                messages.add(text.toString());
+                text = new StringBuilder();
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            ByteBuffer grown = ByteBuffer.allocate(bytes.position() + data.remaining());
+            grown.put(bytes.flip()).put(data);
+            bytes = grown;
+            if (last) {
+                messages.add(Arrays.copyOf(bytes.array(), bytes.position()));
+                bytes = ByteBuffer.allocate(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closeCode.completeExceptionally(error);
+        }
+
+        Object next() throws InterruptedException {
+            Object m = messages.poll(PATIENCE_SECONDS, TimeUnit.SECONDS);
+            assertThat(m).as("a message within %d s", PATIENCE_SECONDS).isNotNull();
+            return m;
+        }
+    }
+
+    private static WebSocket connect(String path, Peer peer) throws Exception {
+        return http.newWebSocketBuilder().buildAsync(URI.create(server.wsUrl(path)), peer)
+                .get(PATIENCE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void textComesBackAsTextAndBinaryAsBinaryOnAnyPath() throws Exception {
+        for (String path : new String[] {"/", "/echo", "/a/b/c?x=1"}) {
+            Peer peer = new Peer();
+            WebSocket ws = connect(path, peer);
+            ws.sendText("héllo " + path, true).join();
+            assertThat(peer.next()).isEqualTo("héllo " + path);
+            byte[] data = new byte[300];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) i;
+            }
+            ws.sendBinary(ByteBuffer.wrap(data), true).join();
+            assertThat(peer.next()).isEqualTo(data);
+            ws.sendText("", true).join();
+            assertThat(peer.next()).isEqualTo("");
+            ws.sendClose(1000, "").join();
+            assertThat(peer.closeCode.get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void bigMessagesAreFineAndTheCloseCodeComesBack() throws Exception {
+        Peer peer = new Peer();
+        WebSocket ws = connect("/echo", peer);
+        String big = "0123456789abcdef".repeat(3 << 16);   // 3 MiB, over the library's 1 MiB default
+        ws.sendText(big, true).join();
+        assertThat(peer.next()).isEqualTo(big);
+        ws.sendClose(4000, "bye").join();
+        assertThat(peer.closeCode.get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo(4000);
+    }
+
+    @Test
+    void aMessageOverTheLimitIsClosedWith1009() throws Exception {
+        Peer peer = new Peer();
+        WebSocket ws = connect("/echo", peer);
+        ws.sendBinary(ByteBuffer.allocate((4 << 20) + 1), true);
+        assertThat(peer.closeCode.get(PATIENCE_SECONDS, TimeUnit.SECONDS)).isEqualTo(1009);
+    }
+
+    @Test
+    void thePageAndHealthAreServedOverPlainHttp() throws Exception {
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(server.httpUrl())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.body()).contains("id=\"status-label\"", "id=\"text-view\"", "id=\"send-button\"",
+                "id=\"stop-button\"", "id=\"image-picker\"", "id=\"log\"");
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(server.httpUrl() + "health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("ok\n");
+    }
+}
