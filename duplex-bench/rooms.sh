@@ -11,14 +11,8 @@
 # Environment: NO_BUILD=1 skips the Maven build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-  for d in /usr/lib/jvm/*; do
-    if [ -x "$d/bin/javac" ] && "$d/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-      export JAVA_HOME=$d
-    fi
-  done
-fi
-export PATH=$JAVA_HOME/bin:$PATH
+source bin/jdk.sh
+pick_jdk 21
 if [ "${NO_BUILD:-}" != 1 ]; then
   mvn -B -ntp -q -pl duplex-app,duplex-bench -am package -DskipTests -Dautobahn.run=false
 fi
