@@ -96,10 +96,11 @@ const handlers = {
                         : "You joined " + m.room + " as " + m.you + ".");
   },
   message: function (m) { showMessage(m, false); },
-  join: function (m) { showMembers(m.members); addNotice(m.name + " joined."); },
-  leave: function (m) { showMembers(m.members); addNotice(m.name + " left."); },
+  join: function (m) { if (m.members) showMembers(m.members); addNotice(m.name + " joined."); },
+  leave: function (m) { if (m.members) showMembers(m.members); addNotice(m.name + " left."); },
+  members: function (m) { showMembers(m.members); },
   rename: function (m) {
-    showMembers(m.members);
+    if (m.members) showMembers(m.members);
     addNotice(m.from + " is now " + m.to + ".");
   },
   error: function (m) { addNotice("Server: " + m.text + (m.cid ? " (" + m.cid + ")" : "")); }

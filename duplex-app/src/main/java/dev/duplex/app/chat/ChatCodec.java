@@ -111,6 +111,13 @@ final class ChatCodec {
         return write(m);
     }
 
+    /** The room's member list on its own (rooms too large to carry it in every notice). */
+    static String members(Collection<String> members) {
+        ObjectNode m = object("members");
+        names(m, members);
+        return write(m);
+    }
+
     /** {@code cid}: the client's id of the message refused, or null. */
     static String error(String text, String cid) {
         ObjectNode m = object("error");
@@ -127,7 +134,11 @@ final class ChatCodec {
         return m;
     }
 
+    /** The {@code members} field; none when {@code members} is null. */
     private static void names(ObjectNode m, Collection<String> members) {
+        if (members == null) {
+            return;
+        }
         ArrayNode list = m.putArray("members");
         members.forEach(list::add);
     }

@@ -47,6 +47,14 @@ public final class ChatRoom<S> {
     static final int MAX_CID = 64;
     /** Entries kept for resumes beyond the history size. */
     static final int MIN_RECENT = 256;
+    /**
+     * Rooms with up to this many members carry the member list in every join, leave and rename
+     * notice. Larger ones send the notices without it and the list in a {@code members} message at
+     * most once per {@link #ROSTER_INTERVAL}: a reconnect storm of N members would otherwise send N
+     * lists of N names to N members (1,000 members: some 15 GB).
+     */
+    static final int ROSTER_IN_NOTICES = 100;
+    static final java.time.Duration ROSTER_INTERVAL = java.time.Duration.ofSeconds(1);
 
     private final String name;
     private final Outbox<S> outbox;
@@ -66,6 +74,9 @@ public final class ChatRoom<S> {
     private boolean following; // the log's first batch arrived
     private StreamId delivered = StreamId.ZERO;
     private long nextGuest = 1;
+    private boolean rosterPending; // a members message is scheduled
+    /** Runs a task on the owner after {@link #ROSTER_INTERVAL} (tests hand it a manual queue). */
+    private Executor rosterLater;
 
     /** A member between its join and its welcome. */
     private record Waiting(String nickname, String since) {}
@@ -84,6 +95,13 @@ public final class ChatRoom<S> {
         this.log = Objects.requireNonNull(log);
         this.logCapacity = logCapacity;
         this.bus = bus;
+        this.rosterLater = java.util.concurrent.CompletableFuture.delayedExecutor(
+                ROSTER_INTERVAL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS, owner);
+    }
+
+    /** Tests: where the delayed {@code members} message is scheduled instead of the interval. */
+    void rosterLater(Executor later) {
+        this.rosterLater = Objects.requireNonNull(later);
     }
 
     /** Follows the log (and the bus, if any); what they deliver is handed to the room's executor. */
@@ -192,7 +210,7 @@ public final class ChatRoom<S> {
         present();
         List<String> messages = history.stream().map(e -> ChatCodec.message(e.id().toString(), e.body())).toList();
         outbox.send(socket, ChatCodec.welcome(name, nickname, roster(), resumed, messages));
-        announce(JOIN, nickname, ChatCodec.join(nickname, roster()), socket);
+        announce(JOIN, nickname, ChatCodec.join(nickname, noticeRoster()), socket);
     }
 
     private void onEntries(List<StreamLog.Entry> batch) {
@@ -241,7 +259,7 @@ public final class ChatRoom<S> {
                 if (!nickname.equals(from)) {
                     members.put(socket, nickname);
                     present();
-                    announce(RENAME, nickname, ChatCodec.rename(from, nickname, roster()), null);
+                    announce(RENAME, nickname, ChatCodec.rename(from, nickname, noticeRoster()), null);
                 }
             }
         }
@@ -259,7 +277,7 @@ public final class ChatRoom<S> {
         String nickname = members.remove(socket);
         if (nickname != null) {
             present();
-            announce(LEAVE, nickname, ChatCodec.leave(nickname, roster()), null);
+            announce(LEAVE, nickname, ChatCodec.leave(nickname, noticeRoster()), null);
         }
     }
 
@@ -280,6 +298,31 @@ public final class ChatRoom<S> {
             all.addAll(bus.elsewhere(name));
         }
         return all;
+    }
+
+    /**
+     * The member list a notice carries: the roster while it is short; else null (the notice goes
+     * without it) and a {@code members} message follows within {@link #ROSTER_INTERVAL}.
+     */
+    private List<String> noticeRoster() {
+        List<String> all = roster();
+        if (all.size() <= ROSTER_IN_NOTICES) {
+            return all;
+        }
+        scheduleRoster();
+        return null;
+    }
+
+    /** One {@code members} message for every change within the interval. */
+    private void scheduleRoster() {
+        if (rosterPending) {
+            return;
+        }
+        rosterPending = true;
+        rosterLater.execute(() -> {
+            rosterPending = false;
+            broadcast(ChatCodec.members(roster()), null, null);
+        });
     }
 
     private static final char JOIN = 'j', LEAVE = 'l', RENAME = 'r';
@@ -311,6 +354,9 @@ public final class ChatRoom<S> {
             }
         }
         broadcast(part[3], skip, null);
+        if (!part[3].contains("\"members\":")) {
+            scheduleRoster(); // another node's notice in a large room: this node's members get the list
+        }
     }
 
     /**
@@ -332,7 +378,7 @@ public final class ChatRoom<S> {
                 present();
                 outbox.close(socket, 1008, "too slow: over " + maxQueuedBytes
                         + " bytes of chat waiting for you");
-                announce(LEAVE, nickname, ChatCodec.leave(nickname, roster()), null);
+                announce(LEAVE, nickname, ChatCodec.leave(nickname, noticeRoster()), null);
             }
         }
         Collection<S> to = members.keySet();

@@ -117,6 +117,43 @@ class ChatRoomTest {
     }
 
     @Test
+    void largeRoomsSendTheMemberListOncePerIntervalNotInEveryNotice() {
+        List<Runnable> later = new ArrayList<>();
+        room.rosterLater(later::add);
+        List<Sock> socks = new ArrayList<>();
+        for (int i = 0; i < ChatRoom.ROSTER_IN_NOTICES; i++) {
+            Sock s = new Sock("s" + i);
+            socks.add(s);
+            room.join(s, "m" + i, null);
+        }
+        Sock first = socks.getFirst();
+        assertThat(first.last().get("type").asText()).isEqualTo("join");
+        assertThat(first.last().get("members")).as("a notice in a room of 100 still lists them").hasSize(100);
+        assertThat(later).isEmpty();
+
+        // Past the limit: notices without the list, and one members message for the whole burst.
+        for (int i = 0; i < 5; i++) {
+            room.join(new Sock("x" + i), "x" + i, null);
+        }
+        JsonNode join = first.last();
+        assertThat(join.get("type").asText()).isEqualTo("join");
+        assertThat(join.get("name").asText()).isEqualTo("x4");
+        assertThat(join.has("members")).isFalse();
+        assertThat(later).hasSize(1);
+        int before = first.received.size();
+        later.removeFirst().run();
+        assertThat(first.received).hasSize(before + 1);
+        assertThat(first.last().get("type").asText()).isEqualTo("members");
+        assertThat(first.last().get("members")).hasSize(105);
+
+        // The next change schedules the next one.
+        room.leave(socks.get(1));
+        assertThat(first.last().get("type").asText()).isEqualTo("leave");
+        assertThat(first.last().has("members")).isFalse();
+        assertThat(later).hasSize(1);
+    }
+
+    @Test
     void everyMessageGoesToEveryoneIncludingTheSenderEncodedOnce() {
         Sock alice = new Sock("a");
         Sock bob = new Sock("b");
