@@ -60,19 +60,24 @@ public final class RedisPresence implements AutoCloseable {
         }
     }
 
-    /** This node now holds exactly {@code names} under {@code key}; written at once, asynchronously. */
+    /** This node now holds exactly {@code names} under {@code key}; the change is written at once, asynchronously. */
     public void set(String key, Collection<String> names) {
         Set<String> now = Set.copyOf(names);
         Set<String> before = own.put(key, now);
         if (before == null) {
             wake.release(); // read the others' names for a new key now
-        } else {
-            List<String> gone = before.stream().filter(n -> !now.contains(n)).map(n -> node + "\n" + n).toList();
-            if (!gone.isEmpty()) {
-                connection.async().zrem(key, gone.toArray(String[]::new));
-            }
+            write(key, now);
+            return;
         }
-        write(key, now);
+        List<String> gone = before.stream().filter(n -> !now.contains(n)).map(n -> node + "\n" + n).toList();
+        if (!gone.isEmpty()) {
+            connection.async().zrem(key, gone.toArray(String[]::new));
+        }
+        // Only the new names: the refresh rewrites them all every third of the TTL, and a storm of
+        // N joins would otherwise write N lists of up to N names.
+        Set<String> added = new java.util.HashSet<>(now);
+        added.removeAll(before);
+        write(key, added);
     }
 
     /** The names other nodes hold under {@code key}, as of the last refresh (sorted, may repeat). */
