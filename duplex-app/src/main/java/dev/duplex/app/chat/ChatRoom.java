@@ -354,9 +354,7 @@ public final class ChatRoom<S> {
             }
         }
         broadcast(part[3], skip, null);
-        if (!part[3].contains("\"members\":")) {
-            scheduleRoster(); // another node's notice in a large room: this node's members get the list
-        }
+        noticeRoster(); // in a large room, this node's members get the list in a members message
     }
 
     /**
