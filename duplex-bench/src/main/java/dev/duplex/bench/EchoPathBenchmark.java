@@ -1,5 +1,6 @@
 package dev.duplex.bench;
 
+import dev.duplex.internal.ProtocolAccess;
 import dev.duplex.protocol.BufferPool;
 import dev.duplex.protocol.Connection;
 import dev.duplex.protocol.FrameEncoder;
@@ -31,12 +32,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * allocation per echoed message that issue 7 asks to bring to ~0.
  *
  * <p>{@code text}: a text message (decoded to a {@code String}, re-encoded on send);
- * {@code binary}: a binary message, sent back with {@link Connection#sendBinaryWithoutCopy}
+ * {@code binary}: a binary message, sent back with {@link ProtocolAccess#sendBinaryWithoutCopy}
  * (header plus the received bytes, no copy past 8 KiB), as {@code ServerWebSocket.send(Message)} does;
  * {@code parts}: a streaming connection ({@code ws.onpart(ws::sendPart)}, what {@code duplex echo}
  * does), set up as the event loop sets up its connections: with the loop's {@link BufferPool}, whose
  * source is the buffer reads go into. The part is a window on the input, unmasked in place (the
- * pool's one view and event objects), sent back with {@link Connection#sendPartWithoutCopy}: a
+ * pool's one view and event objects), sent back with {@link ProtocolAccess#sendPartWithoutCopy}: a
  * 32-byte part is copied into one of the pool's frames, a 64 KiB one goes out as a pool header plus
  * a pool window; each polled buffer is given back to the pool, as the write queue does once it was
  * written. The input is refilled each time, as a socket read would. Issue 7 took {@code parts} from
@@ -50,6 +51,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class EchoPathBenchmark {
+    /** The core's transport hooks, as the transport keeps them (a constant once compiled). */
+    private static final ProtocolAccess CORE = ProtocolAccess.get();
 
     @Param({"32", "65536"})
     public int size;
@@ -96,7 +99,7 @@ public class EchoPathBenchmark {
         partsFrame.put(0, binaryBytes).limit(binaryBytes.length); // what the socket read puts there
         streaming.receive(partsFrame);
         ProtocolEvent.MessagePart p = (ProtocolEvent.MessagePart) streaming.pollEvent();
-        streaming.sendPartWithoutCopy(p.text(), p.data(), p.last());
+        CORE.sendPartWithoutCopy(streaming, p.text(), p.data(), p.last());
         for (ByteBuffer b; (b = streaming.pollOutbound()) != null; ) {
             bh.consume(b.remaining());
             pool.recycle(b); // written
@@ -115,7 +118,7 @@ public class EchoPathBenchmark {
     public void binary(Blackhole bh) {
         server.receive(binaryFrame.clear());
         ProtocolEvent.BinaryMessage m = (ProtocolEvent.BinaryMessage) server.pollEvent();
-        server.sendBinaryWithoutCopy(m.data());
+        CORE.sendBinaryWithoutCopy(server, m.data());
         drain(bh);
     }
 

@@ -1,9 +1,8 @@
 package dev.duplex.protocol;
 
+import dev.duplex.internal.ProtocolAccess;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 
 /**
  * The sans-I/O WebSocket connection (RFC 6455 after the opening handshake, plus RFC 7692):
@@ -44,6 +43,30 @@ public final class Connection {
     private static final int CLOSE_REASON_MAX = CloseCode.MAX_REASON_BYTES;
     private static final int RSV1 = 0x40;
 
+    static {
+        ProtocolAccess.install(new ProtocolAccess() {
+            @Override
+            public void sendBinaryWithoutCopy(Connection c, ByteBuffer data) {
+                c.sendBinaryWithoutCopy(data);
+            }
+
+            @Override
+            public void sendPartWithoutCopy(Connection c, boolean text, ByteBuffer data, boolean last) {
+                c.sendPartWithoutCopy(text, data, last);
+            }
+
+            @Override
+            public void holdCloseUntilPolled(Connection c) {
+                c.holdCloseUntilPolled();
+            }
+
+            @Override
+            public boolean closeHeld(Connection c) {
+                return c.closeHeld();
+            }
+        });
+    }
+
     private final Role role;
     private final Limits limits;
     private final FrameEncoder encoder;
@@ -64,7 +87,7 @@ public final class Connection {
      * once their events are polled. Nothing is read while one is held.
      */
     private Object held;
-    /** Whether a violation or the peer's close always waits for the next poll (see holdCloseUntilPolled). */
+    /** Whether a violation or the peer's close always waits for the next poll (see ProtocolAccess.holdCloseUntilPolled). */
     private boolean holdAlways;
     /** The transport is done: the peer's EOF arrived, or the connection was released. */
     private boolean ended;
@@ -287,13 +310,8 @@ public final class Connection {
         }
     }
 
-    /**
-     * As {@link #sendBinary(ByteBuffer)}, but a server hands a large unmasked, uncompressed payload to
-     * the output as it is (a header buffer, then a read-only view of {@code data}) instead of copying
-     * it into the frame. The caller guarantees the bytes do not change until {@link #pollOutbound()}
-     * has returned them and they were written, as for an immutable received message being echoed.
-     */
-    public void sendBinaryWithoutCopy(ByteBuffer data) {
+    /** See {@link ProtocolAccess#sendBinaryWithoutCopy}. */
+    void sendBinaryWithoutCopy(ByteBuffer data) {
         int len = data.remaining();
         if (role != Role.SERVER || len <= SMALL_MESSAGE || (deflater != null && len >= compressionThreshold)) {
             sendBinary(data);
@@ -348,7 +366,7 @@ public final class Connection {
         String r = reason == null ? "" : reason;
         boolean frame = closing.closeSent;
         if (!frame && code.isSendable()) {
-            outbound().add(encoder.encode(Frame.close(code, truncateUtf8(r, CLOSE_REASON_MAX))));
+            outbound().add(encoder.encode(Frame.close(code, Utf8.truncate(r, CLOSE_REASON_MAX))));
             frame = true;
         }
         reportClosed(frame ? Closing.FAILED : Closing.TERMINATED, code, r, false, cause);
@@ -449,12 +467,8 @@ public final class Connection {
         endPart(last);
     }
 
-    /**
-     * As {@link #sendPart}, but a server hands a large part to the output as it is (a header, then a
-     * read-only view of {@code data}), as {@link #sendBinaryWithoutCopy} does: the caller guarantees
-     * the bytes do not change until they were written.
-     */
-    public void sendPartWithoutCopy(boolean text, ByteBuffer data, boolean last) {
+    /** See {@link ProtocolAccess#sendPartWithoutCopy}. */
+    void sendPartWithoutCopy(boolean text, ByteBuffer data, boolean last) {
         int len = data.remaining();
         if (role != Role.SERVER || len <= SMALL_MESSAGE) {
             sendPart(text, data, last);
@@ -519,21 +533,13 @@ public final class Connection {
         return e;
     }
 
-    /**
-     * Makes a violation or the peer's close always wait for the next {@link #pollEvent()}, even when
-     * no event precedes it in the same input: for an I/O layer whose application still handles
-     * events from earlier reads on another thread (it checks {@link #closeHeld()} before polling).
-     */
-    public void holdCloseUntilPolled() {
+    /** See {@link ProtocolAccess#holdCloseUntilPolled}. */
+    void holdCloseUntilPolled() {
         holdAlways = true;
     }
 
-    /**
-     * Whether the next {@link #pollEvent()} would take a held violation or close (see there): every
-     * event before it has been polled. An I/O layer that hands events to another thread can wait
-     * until they were handled before polling again, so replies to them still go out first.
-     */
-    public boolean closeHeld() {
+    /** See {@link ProtocolAccess#closeHeld}. */
+    boolean closeHeld() {
         return noEvents() && held != null;
     }
 
@@ -632,18 +638,6 @@ public final class Connection {
             reader.abandonMessage();
         }
         events().add(new ProtocolEvent.Closed(code, reason, wasClean, cause));
-    }
-
-    private static String truncateUtf8(String s, int maxBytes) {
-        byte[] b = Utf8.encode(s);
-        if (b.length <= maxBytes) {
-            return s;
-        }
-        int end = maxBytes;
-        while (end > 0 && (b[end] & 0xC0) == 0x80) {
-            end--; // do not cut a code point
-        }
-        return new String(b, 0, end, StandardCharsets.UTF_8);
     }
 
     private Fifo<ProtocolEvent> events() {

@@ -65,4 +65,17 @@ public final class Utf8 {
         }
         return len;
     }
+
+    /** {@code s} cut to at most {@code maxBytes} UTF-8 bytes without splitting a code point. */
+    public static String truncate(String s, int maxBytes) {
+        byte[] b = encode(s);
+        if (b.length <= maxBytes) {
+            return s;
+        }
+        int end = maxBytes;
+        while (end > 0 && (b[end] & 0xC0) == 0x80) {
+            end--; // do not cut a code point
+        }
+        return new String(b, 0, end, StandardCharsets.UTF_8);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.duplex.transport;
 
+import dev.duplex.internal.ProtocolAccess;
 import dev.duplex.metrics.Limit;
 import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.CloseCode;
@@ -41,6 +42,8 @@ import java.util.concurrent.TimeoutException;
 final class SocketConnection extends ChannelFace implements EventLoop.Handler, EventLoop.Closeable, EventLoop.Flushable {
 
     private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
+    /** The core's transport hooks (not on its exported API). */
+    private static final ProtocolAccess CORE = ProtocolAccess.get();
 
     private enum Phase { DIALING, TLS, HTTP, OPEN, CLOSED }
 
@@ -363,7 +366,7 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
                 config.compressionThreshold(), config.compressionLevel(), loop.bufferPool()));
         if (dispatcher != null) {
             // listeners on another thread may still be answering earlier messages (EventDispatcher.idle)
-            conn.holdCloseUntilPolled();
+            CORE.holdCloseUntilPolled(conn);
         }
         TransportMetrics.CONNECTIONS.incrementAndGet();
         config.metrics().connectionOpened();
@@ -415,7 +418,7 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
 
     private void deliverEvents() {
         ProtocolEvent e;
-        while (!(dispatcher != null && conn.closeHeld() && !dispatcher.idle())
+        while (!(dispatcher != null && CORE.closeHeld(conn) && !dispatcher.idle())
                 && (e = conn.pollEvent()) != null) {
             if (e instanceof ProtocolEvent.Closed c) {
                 if (closedDelivered) {
@@ -876,7 +879,7 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
         switch (kind) {
             case CommandQueue.Command.TEXT -> conn.sendText((String) payload);
             // WsChannel: unchanged until written
-            case CommandQueue.Command.BINARY -> conn.sendBinaryWithoutCopy((ByteBuffer) payload);
+            case CommandQueue.Command.BINARY -> CORE.sendBinaryWithoutCopy(conn, (ByteBuffer) payload);
             case CommandQueue.Command.PREPARED -> conn.sendPrepared((PreparedMessage) payload);
             case CommandQueue.Command.PING -> conn.sendPing((ByteBuffer) payload);
             case CommandQueue.Command.PONG -> conn.sendPong((ByteBuffer) payload);
@@ -885,7 +888,7 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
                     throw new AssertionError(kind);
                 }
                 // WsChannel.sendPart: unchanged until written (a lent view is copied at the batch's end)
-                conn.sendPartWithoutCopy((kind & CommandQueue.Command.TEXT_PART) != 0, (ByteBuffer) payload,
+                CORE.sendPartWithoutCopy(conn, (kind & CommandQueue.Command.TEXT_PART) != 0, (ByteBuffer) payload,
                         (kind & CommandQueue.Command.LAST_PART) != 0);
             }
         }

@@ -2,6 +2,7 @@ package dev.duplex.transport;
 
 import org.junit.jupiter.api.Test;
 
+import dev.duplex.internal.ProtocolAccess;
 import dev.duplex.protocol.BufferPool;
 import dev.duplex.protocol.Connection;
 import dev.duplex.protocol.Limits;
@@ -191,7 +192,7 @@ class WriteQueueTest {
         server.receive(source);
         ProtocolEvent.MessagePart p = (ProtocolEvent.MessagePart) server.pollEvent();
         server.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-        server.sendPartWithoutCopy(p.text(), p.data(), p.last()); // a pool header, then a pool window
+        ProtocolAccess.get().sendPartWithoutCopy(server, p.text(), p.data(), p.last()); // a pool header, then a pool window
         server.sendBinary(ByteBuffer.wrap(new byte[] {4, 5}));
         WriteQueue q = new WriteQueue();
         for (ByteBuffer b; (b = server.pollOutbound()) != null; ) {
