@@ -2,7 +2,8 @@ package dev.duplex;
 
 /**
  * The {@code close} event (WHATWG WebSockets §the-closeevent-interface): fired exactly once per socket,
- * last. {@link #code()} is 1006 for every failure to connect or abnormal end, 1005 when the peer's close
+ * last — by the client {@link WebSocket} and, with the same fields, by a server socket
+ * ({@code WebSocketHandler.onClose}, {@code ServerWebSocket.onclose}; its {@link #target()} is null). {@link #code()} is 1006 for every failure to connect or abnormal end, 1005 when the peer's close
  * frame carried no code; {@link #wasClean()} is true only when both close frames were exchanged and
  * TCP then closed.
  */
@@ -22,7 +23,8 @@ public final class CloseEvent extends Event {
         this(type, wasClean, code, reason, null);
     }
 
-    CloseEvent(String type, boolean wasClean, int code, String reason, Throwable cause) {
+    /** As {@link #CloseEvent(String, boolean, int, String)}, with what failed the connection (non-standard). */
+    public CloseEvent(String type, boolean wasClean, int code, String reason, Throwable cause) {
         super(type);
         this.wasClean = wasClean;
         this.code = code;

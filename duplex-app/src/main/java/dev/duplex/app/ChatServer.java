@@ -12,7 +12,7 @@ import dev.duplex.redis.RedisPresence;
 import dev.duplex.redis.RedisStreamLog;
 import dev.duplex.redis.StreamLog;
 import dev.duplex.server.Broadcast;
-import dev.duplex.server.CloseEvent;
+import dev.duplex.CloseEvent;
 import dev.duplex.server.HttpReply;
 import dev.duplex.server.Message;
 import dev.duplex.server.OriginPolicy;

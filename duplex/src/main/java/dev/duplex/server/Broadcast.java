@@ -1,7 +1,7 @@
 package dev.duplex.server;
 
 import dev.duplex.metrics.Limit;
-import dev.duplex.protocol.State;
+import dev.duplex.ReadyState;
 import dev.duplex.transport.WsChannel;
 
 import java.nio.ByteBuffer;
@@ -51,7 +51,7 @@ public final class Broadcast {
     public int sendTo(Iterable<ServerWebSocket> sockets, long maxBuffered, Overflow policy) {
         int n = 0;
         for (ServerWebSocket ws : sockets) {
-            if (ws.readyState() != State.OPEN) {
+            if (ws.readyState() != ReadyState.OPEN) {
                 continue;
             }
             if (ws.bufferedAmount() > maxBuffered) {

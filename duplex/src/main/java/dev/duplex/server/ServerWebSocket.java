@@ -1,5 +1,7 @@
 package dev.duplex.server;
 
+import dev.duplex.CloseEvent;
+import dev.duplex.ReadyState;
 import dev.duplex.protocol.Utf8;
 import dev.duplex.protocol.CloseCode;
 import dev.duplex.protocol.ProtocolEvent;
@@ -154,9 +156,14 @@ public final class ServerWebSocket {
         channel.abort(new java.io.IOException("terminated by the server"));
     }
 
-    /** CONNECTING, OPEN, CLOSING or CLOSED (ordinals equal the browser's numbers). */
-    public State readyState() {
-        return channel.readyState();
+    /** CONNECTING, OPEN, CLOSING or CLOSED: the same {@link ReadyState} the client {@code WebSocket} reports. */
+    public ReadyState readyState() {
+        return switch (channel.readyState()) {
+            case CONNECTING -> ReadyState.CONNECTING;
+            case OPEN -> ReadyState.OPEN;
+            case CLOSING -> ReadyState.CLOSING;
+            case CLOSED -> ReadyState.CLOSED;
+        };
     }
 
     /** Payload bytes sent but not yet handed to the OS. */
@@ -385,7 +392,7 @@ public final class ServerWebSocket {
                 if (c.cause() != null) {
                     error(c.cause());
                 }
-                CloseEvent e = new CloseEvent(c.code().code(), c.reason(), c.wasClean());
+                CloseEvent e = new CloseEvent("close", c.wasClean(), c.code().code(), c.reason(), c.cause());
                 safely(() -> handler.onClose(this, e));
                 Consumer<CloseEvent> h = set().close;
                 if (h != null) {

@@ -1,7 +1,7 @@
 package dev.duplex.server;
 
 import dev.duplex.WebSocketError;
-import dev.duplex.protocol.State;
+import dev.duplex.ReadyState;
 import dev.duplex.stream.ReadBuffer;
 import dev.duplex.stream.ReadControl;
 import dev.duplex.stream.WriteFlow;
@@ -80,7 +80,7 @@ final class StreamingHandler implements WebSocketHandler {
         int c = code;
         in.stopPausing();
         out.shut(() -> {
-            if (ws.readyState() == State.OPEN) {
+            if (ws.readyState() == ReadyState.OPEN) {
                 ws.close(c, "");
             }
         });

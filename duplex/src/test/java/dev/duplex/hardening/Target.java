@@ -1,7 +1,7 @@
 package dev.duplex.hardening;
 
 import dev.duplex.protocol.Limits;
-import dev.duplex.server.CloseEvent;
+import dev.duplex.CloseEvent;
 import dev.duplex.server.HttpReply;
 import dev.duplex.server.ServerRecorder;
 import dev.duplex.server.WebSocketServer;

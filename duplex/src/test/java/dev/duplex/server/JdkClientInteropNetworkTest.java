@@ -1,5 +1,7 @@
 package dev.duplex.server;
 
+import dev.duplex.testing.CloseFields;
+import dev.duplex.CloseEvent;
 import dev.duplex.protocol.Limits;
 import dev.duplex.transport.Leaks;
 import dev.duplex.testing.TestCertificates;
@@ -139,7 +141,7 @@ class JdkClientInteropNetworkTest {
             assertThat(c.messages.poll(60, TimeUnit.SECONDS)).isEqualTo("[whole, after the parts]");
             ws.sendClose(4001, "bye").get(60, TimeUnit.SECONDS);
             assertThat(c.closed.get(60, TimeUnit.SECONDS)).startsWith("4001");
-            assertThat(serverCloses.poll(60, TimeUnit.SECONDS)).isEqualTo(new CloseEvent(4001, "bye", true));
+            assertThat(CloseFields.of(serverCloses.poll(60, TimeUnit.SECONDS))).isEqualTo(new CloseFields(4001, "bye", true));
         } finally {
             client.shutdownNow();
         }
@@ -225,7 +227,7 @@ class JdkClientInteropNetworkTest {
             assertThat(c.messages.poll(60, TimeUnit.SECONDS)).isEqualTo("fragmented");
             ws.sendClose(4001, "bye").get(60, TimeUnit.SECONDS);
             assertThat(c.closed.get(60, TimeUnit.SECONDS)).startsWith("4001");
-            assertThat(serverCloses.poll(60, TimeUnit.SECONDS)).isEqualTo(new CloseEvent(4001, "bye", true));
+            assertThat(CloseFields.of(serverCloses.poll(60, TimeUnit.SECONDS))).isEqualTo(new CloseFields(4001, "bye", true));
 
             Collector d = new Collector();
             WebSocket ws2 = client.newWebSocketBuilder().buildAsync(URI.create(base + "/close"), d).get(60, TimeUnit.SECONDS);

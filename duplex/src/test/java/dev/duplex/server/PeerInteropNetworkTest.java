@@ -1,5 +1,6 @@
 package dev.duplex.server;
 
+import dev.duplex.CloseEvent;
 import dev.duplex.protocol.Limits;
 import dev.duplex.transport.Leaks;
 import dev.duplex.testing.TestCertificates;

@@ -1,6 +1,8 @@
 package dev.duplex.server;
 
-import dev.duplex.protocol.State;
+import dev.duplex.testing.CloseFields;
+import dev.duplex.CloseEvent;
+import dev.duplex.ReadyState;
 import dev.duplex.transport.Leaks;
 import dev.duplex.testing.RawClient;
 import org.junit.jupiter.api.AfterEach;
@@ -220,7 +222,7 @@ class ServerFeaturesNetworkTest {
                 next = recorder.next();   // a reset is an I/O error; an EOF is not
             }
             assertThat(next).isInstanceOfSatisfying(ServerRecorder.Closed.class,
-                    closed -> assertThat(closed.event()).isEqualTo(new CloseEvent(1006, "", false)));
+                    closed -> assertThat(CloseFields.of(closed.event())).isEqualTo(new CloseFields(1006, "", false)));
             assertThat(server.connections()).isEmpty();
         }
     }
@@ -244,7 +246,7 @@ class ServerFeaturesNetworkTest {
             assertThat(l.closed.get(60, TimeUnit.SECONDS)).startsWith("1001");
         }
         for (int i = 0; i < 3; i++) {
-            assertThat(recorder.close()).isEqualTo(new CloseEvent(1001, "", true));
+            assertThat(CloseFields.of(recorder.close())).isEqualTo(new CloseFields(1001, "", true));
         }
         assertThat(new RawClientProbe(server.port()).refused()).isTrue();
     }
@@ -313,7 +315,7 @@ class ServerFeaturesNetworkTest {
             assertThat(a.readFrame().closeCode()).isEqualTo(1008);
             assertThat(b.readFrame().closeCode()).isEqualTo(1008);
             for (ServerWebSocket ws : server.connections()) {
-                assertThat(ws.readyState()).isIn(State.CLOSING, State.CLOSED);
+                assertThat(ws.readyState()).isIn(ReadyState.CLOSING, ReadyState.CLOSED);
             }
         }
     }
@@ -387,7 +389,7 @@ class ServerFeaturesNetworkTest {
                 // on the loop: every send is queued; the socket fills up because the peer never reads
                 while (ws.send(chunk)) {
                     seen.add("sent");
-                    if (ws.readyState() != State.OPEN) {
+                    if (ws.readyState() != ReadyState.OPEN) {
                         break;
                     }
                 }
@@ -406,7 +408,7 @@ class ServerFeaturesNetworkTest {
                 o = seen.poll(60, TimeUnit.SECONDS);
             } while ("sent".equals(o));
             assertThat(o).asString().startsWith("error send queue over");
-            assertThat(seen.poll(60, TimeUnit.SECONDS)).isEqualTo(new CloseEvent(1006, "send queue over its limit", false));
+            assertThat(CloseFields.of((CloseEvent) seen.poll(60, TimeUnit.SECONDS))).isEqualTo(new CloseFields(1006, "send queue over its limit", false));
         }
     }
 
@@ -437,7 +439,7 @@ class ServerFeaturesNetworkTest {
             while ((next = seen.poll(60, TimeUnit.SECONDS)) instanceof String) {
                 assertThat(next).isEqualTo("b");
             }
-            assertThat(next).isEqualTo(new CloseEvent(1000, "", true));
+            assertThat(CloseFields.of((CloseEvent) next)).isEqualTo(new CloseFields(1000, "", true));
             assertThat(maxDepth.get()).isEqualTo(1);
         }
     }

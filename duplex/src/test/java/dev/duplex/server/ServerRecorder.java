@@ -1,5 +1,6 @@
 package dev.duplex.server;
 
+import dev.duplex.CloseEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
