@@ -1,5 +1,6 @@
 package dev.duplex;
 
+import dev.duplex.concurrent.SerialExecutor;
 import dev.duplex.protocol.CloseCode;
 import dev.duplex.protocol.ProtocolEvent;
 import dev.duplex.transport.ChannelListener;
@@ -16,7 +17,7 @@ import java.util.concurrent.Executor;
  * The production {@link ClientConnector}: Duplex's NIO transport ({@link Transport#shared()}), which does
  * TCP, the CONNECT proxy, TLS and the RFC 6455 opening handshake, and pumps protocol events.
  *
- * <p>Events are delivered on the socket's {@link SerialDispatcher} (the transport's input backpressure
+ * <p>Events are delivered on the socket's {@link SerialExecutor} (the transport's input backpressure
  * then counts the listener's pace), or directly on the event loop with
  * {@link WebSocketOptions#dispatchOnLoop()}.
  */

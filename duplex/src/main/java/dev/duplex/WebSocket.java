@@ -1,5 +1,6 @@
 package dev.duplex;
 
+import dev.duplex.concurrent.SerialExecutor;
 import dev.duplex.protocol.Utf8;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -67,12 +68,14 @@ public final class WebSocket {
     public static final ReadyState CLOSED = ReadyState.CLOSED;
 
     /** Sockets that have not yet dispatched {@code close}: what keeps them from being collected. */
+    /** A burst of a socket's events runs on one of these; an idle socket holds no thread. */
+    private static final java.util.concurrent.ThreadFactory EVENT_THREADS = Thread.ofVirtual().name("duplex-ws-", 0).factory();
     private static final Set<WebSocket> LIVE = ConcurrentHashMap.newKeySet();
 
     private final WebSocketUrl url;
     private final List<String> protocols;
     private final WebSocketOptions options;
-    private final SerialDispatcher dispatcher;
+    private final SerialExecutor dispatcher;
     private final EventListeners listeners = new EventListeners();
     private final ClientConnector.Link link;
 
@@ -163,7 +166,7 @@ public final class WebSocket {
         this.url = WebSocketUrl.parse(Objects.requireNonNull(url, "url"), options.baseUrl());
         this.protocols = Protocols.validate(options.protocols());
         this.options = options;
-        this.dispatcher = options.dispatchOnLoop() ? SerialDispatcher.inline() : SerialDispatcher.virtual();
+        this.dispatcher = options.dispatchOnLoop() ? SerialExecutor.inline() : SerialExecutor.onThreads(EVENT_THREADS);
         this.link = connector.prepare(new ClientConnector.Request(this.url, protocols, options), new Feedback());
         if (link instanceof TransportConnector.DispatchAware aware) {
             aware.deliverOn(dispatcher);
@@ -193,7 +196,7 @@ public final class WebSocket {
      * never returns to 0 after such a call.
      */
     public long bufferedAmount() {
-        if (!dispatcher.inDispatcher()) {
+        if (!dispatcher.inTask()) {
             refreshBufferedAmount();
         }
         return bufferedAmount;
@@ -484,7 +487,7 @@ public final class WebSocket {
     }
 
     private void checkNotInListener() {
-        if (dispatcher.inDispatcher()) {
+        if (dispatcher.inTask()) {
             throw new IllegalStateException("cannot wait for this socket's events from its own listener");
         }
     }

@@ -1,5 +1,6 @@
 package dev.duplex;
 
+import dev.duplex.concurrent.SerialExecutor;
 import dev.duplex.protocol.Utf8;
 import dev.duplex.stream.ReadBuffer;
 import dev.duplex.stream.ReadControl;
@@ -60,7 +61,7 @@ public final class WebSocketStream {
     private final ReadBuffer readBuffer;
     private final WriteFlow writer;
     /** Completes the futures in event order, off the event loop. */
-    private final SerialDispatcher lifecycle = SerialDispatcher.virtual();
+    private final SerialExecutor lifecycle = SerialExecutor.virtual("duplex-stream");
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.CONNECTING);
     private final CompletableFuture<WebSocketOpenInfo> opened = new CompletableFuture<>();
     private final CompletableFuture<WebSocketCloseInfo> closed = new CompletableFuture<>();

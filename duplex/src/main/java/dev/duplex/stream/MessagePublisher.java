@@ -1,5 +1,6 @@
 package dev.duplex.stream;
 
+import dev.duplex.concurrent.SerialExecutor;
 import dev.duplex.WebSocketError;
 
 import java.util.Objects;
@@ -29,17 +30,17 @@ final class MessagePublisher implements Flow.Publisher<Object> {
         Objects.requireNonNull(subscriber, "subscriber");
         buffer.claim();
         Delivery d = new Delivery(subscriber);
-        buffer.onChange(d.runner::signal);
+        buffer.onChange(d.runner);
         subscriber.onSubscribe(d);
         d.subscribed = true;
-        d.runner.signal();
+        d.runner.run();
     }
 
     private final class Delivery implements Flow.Subscription {
         private final Flow.Subscriber<? super Object> subscriber;
         private final AtomicLong demand = new AtomicLong();
         private final AtomicBoolean cancelled = new AtomicBoolean();
-        final SerialRunner runner = new SerialRunner("duplex-stream-readable", this::deliver);
+        final Runnable runner = SerialExecutor.virtual("duplex-stream-readable").coalescing(this::deliver);
         volatile boolean subscribed;
         private volatile Throwable badRequest;
         private boolean done; // runner thread only
@@ -56,7 +57,7 @@ final class MessagePublisher implements Flow.Publisher<Object> {
             } else {
                 demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
             }
-            runner.signal();
+            runner.run();
         }
 
         /** Stops delivery and closes the connection (1000): nobody will read the rest. */

@@ -1,5 +1,6 @@
 package dev.duplex.stream;
 
+import dev.duplex.concurrent.SerialExecutor;
 import dev.duplex.DomException;
 import dev.duplex.WebSocketStreamWriter;
 
@@ -40,7 +41,8 @@ public final class WriteFlow implements WebSocketStreamWriter {
     private final long highWater;
     private final long maxQueued;
     private final UnaryOperator<String> textRule;
-    private final SerialRunner runner = new SerialRunner("duplex-stream-writes", this::settle);
+    /** Settles what is ready, off the loop, one run at a time (signals while it runs make one more run). */
+    private final Runnable runner = SerialExecutor.virtual("duplex-stream-writes").coalescing(this::settle);
 
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>(); // guarded by this
     private final ArrayDeque<Sent> sent = new ArrayDeque<>();       // guarded by this
@@ -117,7 +119,7 @@ public final class WriteFlow implements WebSocketStreamWriter {
             ended = true;
             endError = error;
         }
-        runner.signal();
+        runner.run();
     }
 
     /** Hands waiting writes to the connection while its backlog is under the high-water mark. */
@@ -149,7 +151,7 @@ public final class WriteFlow implements WebSocketStreamWriter {
     public void written(long bytes) {
         if (written.addAndGet(bytes) >= wakeAt) {
             wakeAt = Long.MAX_VALUE;
-            runner.signal();
+            runner.run();
         }
     }
 
@@ -171,7 +173,7 @@ public final class WriteFlow implements WebSocketStreamWriter {
         wakeAt = target;
         if (written.get() >= target) { // reached before wakeAt was set: do not miss it
             wakeAt = Long.MAX_VALUE;
-            runner.signal();
+            runner.run();
         }
     }
 

@@ -1,18 +1,19 @@
 package dev.duplex.transport;
 
+import dev.duplex.concurrent.SerialExecutor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 
 /**
- * Hands one connection's events to its listener on an executor (the client's per-socket virtual
- * thread, or a server's virtual-thread handlers), one burst at a time, in order, never concurrently.
- * It gives backpressure: the events not yet handled are counted down after each listener call, not
- * when they are queued, and the connection stops reading above the high water mark and reads again
- * at the low one. It also says when a held close may be taken: once every event handed over has
- * been handled and the executor has run one more task after them (a barrier), so what a serial
- * executor's listeners sent in answer to the last messages is queued before the close frame.
+ * Hands one connection's events to its listener on the connection's {@link SerialExecutor} (the
+ * client socket's own, or one made over a server's virtual-thread executor), in order, never
+ * concurrently: one queue between the loop and the listener. It gives backpressure: the events not
+ * yet handled are counted down after each listener call, not when they are queued, and the
+ * connection stops reading above the high water mark and reads again at the low one. It also says
+ * when a held close may be taken: once every event handed over has been handled and the executor
+ * has run one more task after them (a barrier), so what the listeners sent in answer to the last
+ * messages is queued before the close frame.
  *
  * <p>{@link #dispatch} and {@link #idle} run on the connection's loop; the rest on the executor.
  */
@@ -20,29 +21,24 @@ final class EventDispatcher {
 
     private final SocketConnection connection;
     private final EventLoop loop;
-    private final Executor executor;
+    private final SerialExecutor serial;
     private final int highWater;
     private final int lowWater;
-    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
-    private final Runnable drainTask = this::drain;
 
     /** Events handed over and not yet handled by the listener. */
     private volatile int undelivered;
-    private volatile boolean draining;
     /** Set while a held close waits for the events before it to be handled. */
     private volatile boolean barrierWanted;
     /** Loop-confined: the barrier after a held close has passed the executor. */
     private boolean barrierPassed;
 
     private static final VarHandle UNDELIVERED;
-    private static final VarHandle DRAINING;
     private static final VarHandle BARRIER_WANTED;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             UNDELIVERED = l.findVarHandle(EventDispatcher.class, "undelivered", int.class);
-            DRAINING = l.findVarHandle(EventDispatcher.class, "draining", boolean.class);
             BARRIER_WANTED = l.findVarHandle(EventDispatcher.class, "barrierWanted", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -52,7 +48,9 @@ final class EventDispatcher {
     EventDispatcher(SocketConnection connection, EventLoop loop, ConnectionConfig config) {
         this.connection = connection;
         this.loop = loop;
-        this.executor = config.eventExecutor();
+        Executor e = config.eventExecutor();
+        // A client socket passes its own serial executor, so its events and its API's tasks share one queue.
+        this.serial = e instanceof SerialExecutor s ? s : SerialExecutor.on(e);
         this.highWater = config.eventHighWater();
         this.lowWater = config.eventLowWater();
     }
@@ -60,10 +58,7 @@ final class EventDispatcher {
     /** Loop: hands {@code event} over; returns true when the listener is now too far behind (stop reading). */
     boolean dispatch(Object event) {
         int ignored = (int) UNDELIVERED.getAndAdd(this, 1);
-        queue.add(event);
-        if (DRAINING.compareAndSet(this, false, true)) {
-            executor.execute(drainTask);
-        }
+        serial.execute(() -> deliver(event));
         return undelivered > highWater;
     }
 
@@ -85,33 +80,27 @@ final class EventDispatcher {
 
     /** Any thread: one task through the executor, then back on the loop. */
     private void postBarrier() {
-        executor.execute(() -> loop.execute(() -> {
+        serial.execute(() -> loop.execute(() -> {
             barrierPassed = true;
             connection.onDispatcherIdle();
         }));
     }
 
-    /** Executor: one burst of events, in order. */
-    private void drain() {
-        while (true) {
-            Object e;
-            while ((e = queue.poll()) != null) {
-                connection.callListener(e);
-                int left = (int) UNDELIVERED.getAndAdd(this, -1) - 1;
-                if (left == 0 && BARRIER_WANTED.compareAndSet(this, true, false)) {
-                    postBarrier();
-                }
-                if (left == lowWater) {
-                    loop.execute(() -> {
-                        if (undelivered <= lowWater) {
-                            connection.onListenerCaughtUp();
-                        }
-                    });
-                }
+    /** Executor: one event to the listener, then the count, the barrier and the low water mark. */
+    private void deliver(Object e) {
+        try {
+            connection.callListener(e);
+        } finally {
+            int left = (int) UNDELIVERED.getAndAdd(this, -1) - 1;
+            if (left == 0 && BARRIER_WANTED.compareAndSet(this, true, false)) {
+                postBarrier();
             }
-            draining = false;
-            if (queue.isEmpty() || !DRAINING.compareAndSet(this, false, true)) {
-                return;
+            if (left == lowWater) {
+                loop.execute(() -> {
+                    if (undelivered <= lowWater) {
+                        connection.onListenerCaughtUp();
+                    }
+                });
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.duplex.app.chat;
 
+import dev.duplex.concurrent.SerialExecutor;
 import dev.duplex.redis.StreamId;
 import dev.duplex.redis.StreamLog;
 

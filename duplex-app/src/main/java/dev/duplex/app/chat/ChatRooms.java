@@ -1,5 +1,6 @@
 package dev.duplex.app.chat;
 
+import dev.duplex.concurrent.SerialExecutor;
 import dev.duplex.redis.StreamLog;
 
 import java.time.Clock;
@@ -57,7 +58,7 @@ public final class ChatRooms<S> {
         }
         return rooms.computeIfAbsent(name, n -> {
             ChatRoom<S> created = new ChatRoom<>(n, outbox, historySize, maxQueuedBytes, clock,
-                    new SerialExecutor(backing, onError), log, logCapacity, bus);
+                    SerialExecutor.on(backing, onError), log, logCapacity, bus);
             created.open(); // asynchronous: newcomers are welcomed once the log's first batch is in
             return created;
         });

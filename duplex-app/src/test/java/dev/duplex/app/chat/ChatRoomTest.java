@@ -1,5 +1,6 @@
 package dev.duplex.app.chat;
 
+import dev.duplex.concurrent.SerialExecutor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.duplex.redis.MemoryStreamLog;
@@ -95,7 +96,7 @@ class ChatRoomTest {
     /** A room on {@link #log} (several are like nodes sharing one log), history 3, queue limit 1000. */
     private ChatRoom<Sock> room() {
         ChatRoom<Sock> r = new ChatRoom<>("/chat", outbox, 3, 1000, clock,
-                new SerialExecutor(Runnable::run, (t, e) -> { throw new AssertionError(e); }), log, 10, null);
+                SerialExecutor.on(Runnable::run, (t, e) -> { throw new AssertionError(e); }), log, 10, null);
         r.open();
         return r;
     }
@@ -294,7 +295,7 @@ class ChatRoomTest {
         }
         String second = alice.received.get(2).get("id").asText();
         ChatRoom<Sock> other = new ChatRoom<>("/chat", outbox, 3, 1000, clock,
-                new SerialExecutor(Runnable::run, (t, e) -> { throw new AssertionError(e); }), slow, 10, null);
+                SerialExecutor.on(Runnable::run, (t, e) -> { throw new AssertionError(e); }), slow, 10, null);
         other.open(); // holds m4..m6, so a resume after m2 asks the log
         Sock back = new Sock("b");
         other.join(back, "alice", second);
