@@ -56,7 +56,7 @@ public final class BufferPool {
 
     /** The view and the events lent for parts of the source, made by the first such part. */
     private ByteBuffer lentView;
-    private ProtocolEvent.MessagePart[] lentParts;
+    private LentPart[] lentParts;
 
     /**
      * @param source the buffer the I/O layer reads into and feeds to {@link Connection#receive}
@@ -74,7 +74,7 @@ public final class BufferPool {
 
     /** Whether {@code part} is one of the pool's reused part events (lent from its source). */
     public boolean lends(ProtocolEvent.MessagePart part) {
-        return lentView != null && part.data() == lentView;
+        return part instanceof LentPart l && l.lentBy(this);
     }
 
     /**
@@ -162,16 +162,16 @@ public final class BufferPool {
      * The event for a part lent from the source's bytes {@code [pos, pos + len)}: the same view and
      * the same event objects every time, valid until the next part is lent.
      */
-    ProtocolEvent.MessagePart lend(int pos, int len, boolean text, boolean first, boolean last) {
+    LentPart lend(int pos, int len, boolean text, boolean first, boolean last) {
         if (lentView == null) {
             lentView = source.asReadOnlyBuffer();
-            lentParts = new ProtocolEvent.MessagePart[8];
+            lentParts = new LentPart[8];
         }
         lentView.limit(pos + len).position(pos);
         int i = (text ? 4 : 0) | (first ? 2 : 0) | (last ? 1 : 0);
-        ProtocolEvent.MessagePart p = lentParts[i];
+        LentPart p = lentParts[i];
         if (p == null) {
-            lentParts[i] = p = new ProtocolEvent.MessagePart(text, lentView, first, last);
+            lentParts[i] = p = new LentPart(text, lentView, first, last, this);
         }
         return p;
     }

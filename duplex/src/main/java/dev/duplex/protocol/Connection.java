@@ -44,27 +44,7 @@ public final class Connection {
     private static final int RSV1 = 0x40;
 
     static {
-        ProtocolAccess.install(new ProtocolAccess() {
-            @Override
-            public void sendBinaryWithoutCopy(Connection c, ByteBuffer data) {
-                c.sendBinaryWithoutCopy(data);
-            }
-
-            @Override
-            public void sendPartWithoutCopy(Connection c, boolean text, ByteBuffer data, boolean last) {
-                c.sendPartWithoutCopy(text, data, last);
-            }
-
-            @Override
-            public void holdCloseUntilPolled(Connection c) {
-                c.holdCloseUntilPolled();
-            }
-
-            @Override
-            public boolean closeHeld(Connection c) {
-                return c.closeHeld();
-            }
-        });
+        ProtocolAccess.install(new TransportHooks());
     }
 
     private final Role role;

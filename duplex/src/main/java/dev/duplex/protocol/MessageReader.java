@@ -208,26 +208,26 @@ final class MessageReader {
         }
         boolean lend = data.isDirect() && !data.isReadOnly();
         boolean text = messageOpcode == Opcode.TEXT;
-                ProtocolEvent.MessagePart part;
+        ProtocolEvent.MessagePart part;
         if (lend && pool != null && data == pool.source()) {
             // The pool's window and event objects, the same for every part: valid until the next receive.
             int pos = data.position();
             decoder.unmaskInPlace(data, n);
             validatePart(text, data, pos, n, last);
             part = pool.lend(pos, n, text, firstPart, last);
-        } else {
-            ByteBuffer view;
-            if (lend) {
-                int pos = data.position();
-                decoder.unmaskInPlace(data, n);
-                view = data.slice(pos, n).asReadOnlyBuffer(); // index 0 is the part's first byte
-            } else {
-                byte[] copy = new byte[n];
-                decoder.readPayload(data, copy, 0, n);
-                view = ByteBuffer.wrap(copy).asReadOnlyBuffer();
-            }
+        } else if (lend) {
+            // A view of the caller's buffer, unmasked in place: valid until the next receive.
+            int pos = data.position();
+            decoder.unmaskInPlace(data, n);
+            ByteBuffer view = data.slice(pos, n).asReadOnlyBuffer(); // index 0 is the part's first byte
             validatePart(text, view, 0, n, last);
-            part = new ProtocolEvent.MessagePart(text, view, firstPart, last);
+            part = new LentPart(text, view, firstPart, last, null);
+        } else {
+            byte[] copy = new byte[n];
+            decoder.readPayload(data, copy, 0, n);
+            ByteBuffer view = ByteBuffer.wrap(copy).asReadOnlyBuffer();
+            validatePart(text, view, 0, n, last);
+            part = new ProtocolEvent.Part(text, view, firstPart, last);
         }
         streamedLength += n;
         owner.event(part);
@@ -330,7 +330,7 @@ final class MessageReader {
         }
         if (messageAsParts) {
             // A compressed message, inflated whole: one part, in an array of its own.
-            owner.event(new ProtocolEvent.MessagePart(messageOpcode == Opcode.TEXT,
+            owner.event(new ProtocolEvent.Part(messageOpcode == Opcode.TEXT,
                     ByteBuffer.wrap(message.array, 0, message.length).asReadOnlyBuffer(), true, true));
         } else if (messageOpcode == Opcode.TEXT) {
             owner.event(new ProtocolEvent.TextMessage(

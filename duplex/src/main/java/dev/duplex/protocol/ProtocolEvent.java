@@ -18,14 +18,32 @@ public sealed interface ProtocolEvent {
      * A piece of a message, when the connection streams ({@link Connection#streamMessages}): the
      * parts of one message arrive in order, the first with {@code first}, the end with {@code last}
      * (possibly empty); one part may be both. {@code text} parts add up to valid UTF-8 but a part may
-     * end inside a character. {@code data} is read-only; when the connection was fed a writable
-     * direct buffer it is a view of that buffer, <b>valid only until the next {@link Connection#receive}</b>
-     * (an I/O layer copies it before keeping it longer); otherwise it is the event's own. The part's
-     * bytes are {@code data}'s remaining ones: when the connection has a {@link BufferPool} whose
-     * source is that buffer, {@code data} is a window on it (its position is not 0), and the event
-     * and its view are the pool's, reused for the next part lent by any connection sharing the pool.
+     * end inside a character. {@code data} is read-only; the part's bytes are its remaining ones.
+     *
+     * <p>Who owns the bytes is in the type: a {@link Part} owns them (a value, keep it as long as you
+     * like); a {@link LentPart} lends them, a view of the buffer the connection was fed, <b>valid only
+     * until the next {@link Connection#receive}</b> — {@link #keep()} copies it when it must live longer.
      */
-    record MessagePart(boolean text, ByteBuffer data, boolean first, boolean last) implements ProtocolEvent {}
+    sealed interface MessagePart extends ProtocolEvent permits Part, LentPart {
+        boolean text();
+
+        ByteBuffer data();
+
+        boolean first();
+
+        boolean last();
+
+        /** This part with bytes of its own: itself when it is a {@link Part}, else a copy. */
+        Part keep();
+    }
+
+    /** A part that owns its bytes (copied out of the input, or inflated): an immutable value. */
+    record Part(boolean text, ByteBuffer data, boolean first, boolean last) implements MessagePart {
+        @Override
+        public Part keep() {
+            return this;
+        }
+    }
 
     /** A ping from the peer; the core has already queued the pong. */
     record PingReceived(ByteBuffer payload) implements ProtocolEvent {}

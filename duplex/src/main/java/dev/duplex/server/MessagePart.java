@@ -21,6 +21,52 @@ import java.nio.ByteBuffer;
  * the position need not be 0 (a view of the read buffer is a window on it), so index from
  * {@code data().position()} or use relative gets. On the event loop the part object itself, and its
  * view, are reused for later parts (the same object may come again with other bytes): keep neither
- * past the call, only a copy of the bytes.
+ * past the call, only a copy of the bytes ({@link #copy()}). So a part is not a value: it has no
+ * {@code equals} of its own, as the core's {@link dev.duplex.protocol.LentPart} has none.
  */
-public record MessagePart(boolean isText, ByteBuffer data, boolean isFirst, boolean isLast) {}
+public final class MessagePart {
+
+    private final boolean isText;
+    private final ByteBuffer data;
+    private final boolean isFirst;
+    private final boolean isLast;
+
+    /** A part to send with {@link ServerWebSocket#sendPart(MessagePart)} (or a test's own). */
+    public MessagePart(boolean isText, ByteBuffer data, boolean isFirst, boolean isLast) {
+        this.isText = isText;
+        this.data = java.util.Objects.requireNonNull(data, "data");
+        this.isFirst = isFirst;
+        this.isLast = isLast;
+    }
+
+    /** Whether the message is text (UTF-8). */
+    public boolean isText() {
+        return isText;
+    }
+
+    /** The part's bytes (its remaining ones), read-only; lent on the event loop (see above). */
+    public ByteBuffer data() {
+        return data;
+    }
+
+    /** Whether this part starts a message. */
+    public boolean isFirst() {
+        return isFirst;
+    }
+
+    /** Whether this part ends its message. */
+    public boolean isLast() {
+        return isLast;
+    }
+
+    /** This part with a heap copy of its bytes, valid after the handler returns. */
+    public MessagePart copy() {
+        ByteBuffer src = data.duplicate();
+        return new MessagePart(isText, ByteBuffer.allocate(src.remaining()).put(src).flip().asReadOnlyBuffer(), isFirst, isLast);
+    }
+
+    @Override
+    public String toString() {
+        return "MessagePart[text=" + isText + ", bytes=" + data.remaining() + ", first=" + isFirst + ", last=" + isLast + "]";
+    }
+}

@@ -6,6 +6,7 @@ import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.CloseCode;
 import dev.duplex.protocol.Connection;
 import dev.duplex.protocol.DeflateParameters;
+import dev.duplex.protocol.LentPart;
 import dev.duplex.protocol.PreparedMessage;
 import dev.duplex.protocol.ProtocolEvent;
 import dev.duplex.protocol.ProtocolException;
@@ -430,10 +431,10 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
                     || (e instanceof ProtocolEvent.MessagePart p && p.last())) {
                 config.metrics().messageReceived();
             }
-            if (e instanceof ProtocolEvent.MessagePart p && p.data().isDirect()) {
+            if (e instanceof LentPart p) {
                 if (dispatcher != null) {
                     // the listener runs later, on another thread: the view would be gone by then
-                    e = new ProtocolEvent.MessagePart(p.text(), copyOf(p.data()), p.first(), p.last());
+                    e = p.keep();
                 } else {
                     lentParts = true;
                 }

@@ -398,4 +398,35 @@ class StreamingTest {
         r.nextBytes(b);
         return b;
     }
+
+    @Test
+    void whoOwnsAPartsBytesIsInItsType() {
+        Connection client = new Connection(Role.CLIENT, BIG, MaskSource.fixed(7), null);
+        client.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
+        ByteBuffer frame = client.pollOutbound();
+        byte[] wire = new byte[frame.remaining()];
+        frame.get(wire);
+
+        // Fed a heap buffer: the bytes are copied out, the part owns them.
+        Connection fromHeap = new Connection(Role.SERVER, BIG, MaskSource.fixed(0), null);
+        fromHeap.streamMessages(true);
+        fromHeap.receive(ByteBuffer.wrap(wire.clone()));
+        assertThat(fromHeap.pollEvent()).isInstanceOf(ProtocolEvent.Part.class);
+
+        // Fed a writable direct buffer: the part lends a view of it, valid until the next receive.
+        ByteBuffer direct = ByteBuffer.allocateDirect(wire.length).put(wire).flip();
+        Connection fromDirect = new Connection(Role.SERVER, BIG, MaskSource.fixed(0), null);
+        fromDirect.streamMessages(true);
+        fromDirect.receive(direct);
+        ProtocolEvent.MessagePart lent = (ProtocolEvent.MessagePart) fromDirect.pollEvent();
+        assertThat(lent).isInstanceOf(LentPart.class);
+        ProtocolEvent.Part kept = lent.keep();
+        for (int i = 0; i < direct.capacity(); i++) {
+            direct.put(i, (byte) 0); // the caller reuses its buffer for the next read
+        }
+        assertThat(lent.data().get(lent.data().position())).isZero(); // the lent view saw it
+        assertThat(kept.data().isReadOnly()).isTrue();
+        assertThat(kept.data().duplicate().get(new byte[4]).flip()).isEqualTo(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}));
+        assertThat(kept.keep()).isSameAs(kept);
+    }
 }
