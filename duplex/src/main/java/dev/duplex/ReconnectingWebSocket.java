@@ -72,7 +72,8 @@ public final class ReconnectingWebSocket {
     private final PendingSends pending;
     private ReadyState state = ReadyState.CONNECTING;
     private WebSocket current;
-    private boolean waiting;            // between a close and the next attempt
+    private boolean waiting;            // between a close and the next attempt, its events fired
+    private boolean betweenAttempts;    // from a close that will be retried until the next attempt starts
     private boolean appClosed;          // close() was called: never retry
     private boolean openDispatched;     // the current connection's open listeners have run
     private boolean ended;              // the last close listeners have run
@@ -267,11 +268,15 @@ public final class ReconnectingWebSocket {
             }
             appClosed = true;
             pending.clear();
-            if (waiting) {
-                waiting = false;
-                state = ReadyState.CLOSED;
-                WebSocket last = current;
-                Thread.ofVirtual().name("duplex-reconnect-end").start(() -> endWhileWaiting(last));
+            if (betweenAttempts) {
+                state = ReadyState.CLOSED; // at once, as promised, whichever thread asks
+                if (waiting) {
+                    waiting = false;
+                    betweenAttempts = false;
+                    WebSocket last = current;
+                    Thread.ofVirtual().name("duplex-reconnect-end").start(() -> endWhileWaiting(last));
+                }
+                // else the close's events are still being fired: closed() ends the socket after them
                 return;
             }
             if (state == ReadyState.OPEN) {
@@ -384,6 +389,7 @@ public final class ReconnectingWebSocket {
                 attempt = ++attempts;
                 delay = backoff.delay(attempt);
                 state = ReadyState.CONNECTING;
+                betweenAttempts = true;
             } else {
                 state = ReadyState.CLOSED;
                 pending.clear();
@@ -399,6 +405,7 @@ public final class ReconnectingWebSocket {
         synchronized (lock) {
             closedMeanwhile = appClosed; // close() during the events above: end here, on this thread
             waiting = !closedMeanwhile;
+            betweenAttempts = waiting;
         }
         if (closedMeanwhile) {
             endWhileWaiting(ws);
@@ -442,6 +449,7 @@ public final class ReconnectingWebSocket {
                 return;
             }
             waiting = false;
+            betweenAttempts = false;
             try {
                 current = connect();
             } catch (RuntimeException badUrl) {

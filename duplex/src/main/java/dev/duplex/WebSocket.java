@@ -68,14 +68,21 @@ public final class WebSocket {
     public static final ReadyState CLOSED = ReadyState.CLOSED;
 
     /** Sockets that have not yet dispatched {@code close}: what keeps them from being collected. */
-    /** A burst of a socket's events runs on one of these; an idle socket holds no thread. */
-    private static final java.util.concurrent.ThreadFactory EVENT_THREADS = Thread.ofVirtual().name("duplex-ws-", 0).factory();
+    /**
+     * A burst of a socket's events runs on one of these; an idle socket holds no thread. One name for
+     * all (a numbered name is a string built per burst, which a chatty socket paid for on every message).
+     */
+    private static final java.util.concurrent.ThreadFactory EVENT_THREADS = Thread.ofVirtual().name("duplex-ws").factory();
     private static final Set<WebSocket> LIVE = ConcurrentHashMap.newKeySet();
 
     private final WebSocketUrl url;
+    /** {@code MessageEvent.origin} of every message: the URL's origin, serialised once. */
+    private final String origin;
     private final List<String> protocols;
     private final WebSocketOptions options;
     private final SerialExecutor dispatcher;
+    /** Listeners running now (on the dispatcher: tasks never overlap, so a plain field). */
+    private int firing;
     private final EventListeners listeners = new EventListeners();
     private final ClientConnector.Link link;
 
@@ -164,6 +171,7 @@ public final class WebSocket {
         Objects.requireNonNull(options, "options");
         // WHATWG §dom-websocket-websocket steps 1-7, in the standard's order: URL first, then protocols.
         this.url = WebSocketUrl.parse(Objects.requireNonNull(url, "url"), options.baseUrl());
+        this.origin = this.url.origin();
         this.protocols = Protocols.validate(options.protocols());
         this.options = options;
         this.dispatcher = options.dispatchOnLoop() ? SerialExecutor.inline() : SerialExecutor.onThreads(EVENT_THREADS);
@@ -515,16 +523,31 @@ public final class WebSocket {
     // Feedback from the protocol (WHATWG §feedback-from-the-protocol): each becomes a task on the
     // socket's dispatcher.
 
-    /** WHATWG "queue a task": runs after every earlier task of this socket, never concurrently. */
+    /**
+     * WHATWG "queue a task": runs after every earlier task of this socket, never concurrently. When
+     * the transport hands an event over on this socket's own executor and nothing waits behind it, the
+     * task is the next one anyway and runs at once ({@link SerialExecutor#executeNext}); never from
+     * inside a listener, so listeners do not nest.
+     */
     private void queueTask(Runnable task) {
-        dispatcher.execute(() -> {
+        Runnable t = () -> {
             refreshBufferedAmount(); // "as of the last time the event loop started executing a task"
             task.run();
-        });
+        };
+        if (firing == 0) {
+            dispatcher.executeNext(t);
+        } else {
+            dispatcher.execute(t);
+        }
     }
 
     private void fire(Event event) {
-        listeners.dispatch(this, event, true);
+        firing++;
+        try {
+            listeners.dispatch(this, event, true);
+        } finally {
+            firing--;
+        }
     }
 
     private final class Feedback implements ClientConnector.Events {
@@ -560,7 +583,7 @@ public final class WebSocket {
                 if (state.get() != ReadyState.OPEN) {
                     return; // messages after close() are dropped
                 }
-                fire(new MessageEvent("message", text, url.origin()));
+                fire(new MessageEvent("message", text, origin));
             });
         }
 
@@ -573,7 +596,7 @@ public final class WebSocket {
                 }
                 // binaryType is read when the message is dispatched, not when it arrived.
                 Object payload = binaryType == BinaryType.ARRAYBUFFER ? ro.duplicate() : blobOf(ro);
-                fire(new MessageEvent("message", payload, url.origin()));
+                fire(new MessageEvent("message", payload, origin));
             });
         }
 

@@ -77,6 +77,26 @@ public final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs {@code task} at once when the calling thread is running one of this executor's tasks and
+     * no other task waits — it would run next anyway, so this saves a queue hop — else queues it as
+     * {@link #execute} does. Only for a tail call: the caller returns right after, and is not code
+     * that must not be re-entered (such as a listener), since the task runs inside it.
+     */
+    public void executeNext(Runnable task) {
+        if (running == Thread.currentThread() && tasks.isEmpty()) {
+            try {
+                task.run();
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                onError.uncaughtException(Thread.currentThread(), e);
+            }
+        } else {
+            execute(task);
+        }
+    }
+
     /** Whether the current thread is running one of this executor's tasks. */
     public boolean inTask() {
         return running == Thread.currentThread();

@@ -211,7 +211,7 @@ public final class ClientOptions {
             return this;
         }
 
-        /** Source of masking keys and the handshake nonce; default backed by {@link SecureRandom}. */
+        /** Source of masking keys and the handshake nonce; default a {@link SecureRandom} per thread, in batches ({@link SecureMasks}). */
         public Builder masks(MaskSource masks) { this.masks = masks; return this; }
 
         /** What the connection reports to; default {@link WebSocketMetrics#NONE}. */
@@ -219,8 +219,7 @@ public final class ClientOptions {
 
         public ClientOptions build() {
             if (masks == null) {
-                SecureRandom random = new SecureRandom();
-                masks = random::nextInt;
+                masks = SecureMasks.INSTANCE;
             }
             return new ClientOptions(this);
         }

@@ -116,4 +116,23 @@ class SerialExecutorTest {
         assertThat(seen).containsExactly(true, true);
         assertThat(serial.inTask()).isFalse();
     }
+
+    @Test
+    void executeNextRunsAtOnceOnlyWhenItIsNextAnyway() {
+        List<Runnable> bursts = new ArrayList<>();
+        SerialExecutor serial = SerialExecutor.on(bursts::add);
+        List<String> order = new ArrayList<>();
+        serial.execute(() -> {
+            serial.executeNext(() -> order.add("next, at once"));
+            order.add("after the tail call");
+            serial.execute(() -> order.add("queued"));
+            serial.executeNext(() -> order.add("behind the queued one"));
+        });
+        bursts.remove(0).run();
+        assertThat(order).containsExactly("next, at once", "after the tail call", "queued", "behind the queued one");
+        serial.executeNext(() -> order.add("from outside: a burst of its own"));
+        assertThat(order).hasSize(4);
+        bursts.remove(0).run();
+        assertThat(order).last().isEqualTo("from outside: a burst of its own");
+    }
 }
