@@ -47,6 +47,7 @@ public final class EventLoop implements java.util.concurrent.Executor {
      * one read (with 64 KiB it took two system calls, the second for the last 14 bytes).
      */
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
+    private ByteBuffer tlsReadBuffer;
     /** Made by the first connection that opens here; see {@link #bufferPool()}. */
     private BufferPool bufferPool;
     /** One instance: a method reference passed to each select would be a new object every turn. */
@@ -143,6 +144,18 @@ public final class EventLoop implements java.util.concurrent.Executor {
     /** The loop's shared read buffer; valid only until the handler returns. Loop thread only. */
     ByteBuffer readBuffer() {
         return readBuffer.clear();
+    }
+
+    /**
+     * Where this loop's TLS connections read their network bytes (their plaintext then goes to
+     * {@link #readBuffer()}); made by the first TLS read, cleared for each.
+     */
+    ByteBuffer tlsReadBuffer() {
+        ByteBuffer b = tlsReadBuffer;
+        if (b == null) {
+            tlsReadBuffer = b = ByteBuffer.allocateDirect(readBuffer.capacity());
+        }
+        return b.clear();
     }
 
     /**

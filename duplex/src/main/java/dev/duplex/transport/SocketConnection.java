@@ -193,7 +193,8 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
 
     private void onReadable() {
         for (int i = 0; i < MAX_READS && phase != Phase.CLOSED && !wire.readPaused(); i++) {
-            ByteBuffer buf = loop.readBuffer();
+            // Under TLS the network bytes go to a buffer of their own: the read buffer gets the plaintext.
+            ByteBuffer buf = wire.secure() ? loop.tlsReadBuffer() : loop.readBuffer();
             int n;
             try {
                 n = wire.read(buf);
@@ -226,30 +227,30 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
             return;
         }
         TlsSession tls = wire.tls();
-        ByteBuffer app;
-        try {
-            app = wire.unwrap(buf);
-        } catch (SSLException e) {
-            onTlsFailure(e);
-            return;
-        }
-        if (phase == Phase.TLS && tls.handshakeDone()) {
-            phase = Phase.HTTP;
-            if (http instanceof ClientUpgrade u) {
-                u.start();
+        boolean more;
+        do {
+            // The plaintext lands in the loop's read buffer, as a plain connection's bytes do: parts
+            // are lent from it and what is still queued of them is copied at the end of the batch.
+            ByteBuffer app = loop.readBuffer();
+            try {
+                more = wire.unwrap(buf, app);
+            } catch (SSLException e) {
+                onTlsFailure(e);
+                return;
             }
-        }
-        try {
+            app.flip();
+            if (phase == Phase.TLS && tls.handshakeDone()) {
+                phase = Phase.HTTP;
+                if (http instanceof ClientUpgrade u) {
+                    u.start();
+                }
+            }
             if (app.hasRemaining()) {
                 onAppBytes(app);
             } else {
                 flush(); // handshake messages
             }
-        } finally {
-            if (phase != Phase.CLOSED) {
-                wire.consumedPlaintext();
-            }
-        }
+        } while (more && phase != Phase.CLOSED);
         if (phase != Phase.CLOSED && tls.inboundDone()) {
             onEof();
         }

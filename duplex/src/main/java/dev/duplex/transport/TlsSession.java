@@ -7,8 +7,9 @@ import javax.net.ssl.SSLException;
 import java.nio.ByteBuffer;
 
 /**
- * TLS over an {@link SSLEngine} without a socket: network bytes in, application bytes out
- * ({@link #unwrap}); application bytes in, network bytes out ({@link #wrap}, {@link #netOut()}).
+ * TLS over an {@link SSLEngine} without a socket: network bytes in, application bytes out into the
+ * caller's buffer ({@link #unwrap}); application bytes in, network bytes out ({@link #wrap},
+ * {@link #netOut()}).
  * Handshake messages are produced as a side effect of either call; delegated tasks run inline.
  * Tests drive two sessions against each other by passing {@link #netOut()} across.
  *
@@ -19,18 +20,15 @@ final class TlsSession {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SSLEngine engine;
-    private ByteBuffer netIn;   // write mode: received, not yet unwrapped
-    private ByteBuffer appIn;   // write mode: decrypted, not yet consumed
+    /** Read mode: a partial record kept between reads, or null (most of the time). */
+    private ByteBuffer netIn;
     private ByteBuffer netOut;  // write mode: encrypted, not yet written
     private boolean handshakeDone;
     private boolean inboundDone;
 
     TlsSession(SSLEngine engine) {
         this.engine = engine;
-        int packet = engine.getSession().getPacketBufferSize();
-        this.netIn = ByteBuffer.allocate(packet);
-        this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
-        this.netOut = ByteBuffer.allocate(packet);
+        this.netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
     }
 
     SSLEngine engine() {
@@ -53,53 +51,73 @@ final class TlsSession {
     }
 
     /**
-     * Consumes network bytes from {@code src} (all of them). Decrypted bytes collect in
-     * {@link #appIn()}; handshake replies collect in {@link #netOut()}.
+     * Decrypts network bytes from {@code src} into {@code dst} (write mode), record by record, until
+     * {@code src} is used up or {@code dst} has less room than a record may need; handshake replies
+     * collect in {@link #netOut()}. A partial record at the end of {@code src} is kept here (the only
+     * bytes a session holds between reads) and completed by the next call. The plaintext goes
+     * straight into the caller's buffer: the event loop's read buffer, shared by its connections, so
+     * a TLS connection keeps no plaintext buffer of its own and its parts are lent as plain ones are.
+     *
+     * @return true when {@code src} still has bytes: empty {@code dst} and call again
      */
-    void unwrap(ByteBuffer src) throws SSLException {
-        while (src.hasRemaining()) {
-            if (!netIn.hasRemaining()) {
-                netIn = grow(netIn, netIn.capacity() + Math.max(src.remaining(), engine.getSession().getPacketBufferSize()));
+    boolean unwrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
+        if (netIn != null) {
+            // Complete the kept partial record with the new bytes, then go on from there.
+            int room = netIn.capacity() - netIn.limit();
+            if (room < src.remaining()) {
+                netIn = growRead(netIn, netIn.remaining() + Math.max(src.remaining(), packetSize()));
             }
-            int n = Math.min(src.remaining(), netIn.remaining());
-            netIn.put(netIn.position(), src, src.position(), n);
-            netIn.position(netIn.position() + n);
-            src.position(src.position() + n);
-            drainNetIn();
+            int at = netIn.limit();
+            netIn.limit(at + src.remaining());
+            netIn.put(at, src, src.position(), src.remaining());
+            src.position(src.limit());
+            boolean more = unwrapFrom(netIn, dst);
+            if (!netIn.hasRemaining()) {
+                netIn = null;
+            } else if (!more) {
+                netIn.compact().flip(); // a partial record again: keep it, at the start
+            }
+            return more;
         }
+        boolean more = unwrapFrom(src, dst);
+        if (!more && src.hasRemaining()) {
+            // A partial record: keep its bytes until the rest arrives.
+            netIn = ByteBuffer.allocate(Math.max(src.remaining(), packetSize()));
+            netIn.put(src).flip();
+        }
+        return more;
     }
 
-    private void drainNetIn() throws SSLException {
-        netIn.flip();
-        try {
-            while (!inboundDone) {
-                SSLEngineResult r = engine.unwrap(netIn, appIn);
-                switch (r.getStatus()) {
-                    case BUFFER_OVERFLOW -> {
-                        appIn = grow(appIn, appIn.capacity() + engine.getSession().getApplicationBufferSize());
-                        continue;
-                    }
-                    case BUFFER_UNDERFLOW -> {
-                        int packet = engine.getSession().getPacketBufferSize();
-                        if (netIn.capacity() < packet) {
-                            netIn = growRead(netIn, packet);
-                        }
-                        return;
-                    }
-                    case CLOSED -> inboundDone = true;
-                    case OK -> { }
-                }
-                HandshakeStatus hs = progress(r.getHandshakeStatus());
-                if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && hs != HandshakeStatus.NEED_UNWRAP) {
-                    return;
-                }
-                if (!netIn.hasRemaining() && hs != HandshakeStatus.NEED_UNWRAP) {
-                    return;
-                }
+    /** Unwraps whole records of {@code in}; true when it stopped because {@code dst} is short of room. */
+    private boolean unwrapFrom(ByteBuffer in, ByteBuffer dst) throws SSLException {
+        while (!inboundDone && in.hasRemaining()) {
+            if (dst.remaining() < engine.getSession().getApplicationBufferSize()) {
+                return true;
             }
-        } finally {
-            netIn.compact();
+            SSLEngineResult r = engine.unwrap(in, dst);
+            switch (r.getStatus()) {
+                case BUFFER_OVERFLOW -> {
+                    return true; // a record larger than announced: the caller empties dst
+                }
+                case BUFFER_UNDERFLOW -> {
+                    return false; // a partial record: the caller keeps it
+                }
+                case CLOSED -> inboundDone = true;
+                case OK -> { }
+            }
+            HandshakeStatus hs = progress(r.getHandshakeStatus());
+            if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && hs != HandshakeStatus.NEED_UNWRAP) {
+                return false;
+            }
         }
+        if (inboundDone) {
+            in.position(in.limit()); // nothing is read after close_notify
+        }
+        return false;
+    }
+
+    private int packetSize() {
+        return engine.getSession().getPacketBufferSize();
     }
 
     /** Runs delegated tasks and produces handshake output until the engine waits for the peer. */
@@ -181,11 +199,6 @@ final class TlsSession {
         }
     }
 
-    /** Decrypted bytes, in write mode: flip to read, compact when done. */
-    ByteBuffer appIn() {
-        return appIn;
-    }
-
     /** Encrypted bytes to send, in write mode: flip to write to the socket, compact after. */
     ByteBuffer netOut() {
         return netOut;
@@ -197,8 +210,7 @@ final class TlsSession {
 
     /** Drops the buffers (after the connection closed). */
     void release() {
-        netIn = EMPTY;
-        appIn = EMPTY;
+        netIn = null;
         netOut = EMPTY;
         engine.closeOutbound();
     }

@@ -70,17 +70,11 @@ final class Wire {
     }
 
     /**
-     * Decrypts what {@code buf} holds; returns the plaintext ready for the application in read mode
-     * (the caller calls {@link #consumedPlaintext()} when done with it).
+     * Decrypts what {@code src} holds into {@code dst} (see {@link TlsSession#unwrap}); true when
+     * {@code src} still has bytes once {@code dst} was used.
      */
-    ByteBuffer unwrap(ByteBuffer buf) throws SSLException {
-        tls.unwrap(buf);
-        return tls.appIn().flip();
-    }
-
-    /** Keeps what the application did not take of the plaintext for the next read. */
-    void consumedPlaintext() {
-        tls.appIn().compact();
+    boolean unwrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
+        return tls.unwrap(src, dst);
     }
 
     boolean readPaused() {

@@ -59,13 +59,20 @@ class PartReuseNetworkTest {
 
     /** A raw client with a small receive buffer, so the server's echoes queue up while it does not read. */
     private static final class Client implements AutoCloseable {
-        final Socket socket = new Socket();
+        final Socket socket;
         final DataInputStream in;
         final OutputStream out;
 
         Client(int port, String path) throws IOException {
-            socket.setReceiveBufferSize(4096);
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 60_000);
+            this(port, path, null);
+        }
+
+        /** With {@code tls}, over TLS (the server then decrypts into its loop's shared read buffer). */
+        Client(int port, String path, javax.net.ssl.SSLContext tls) throws IOException {
+            Socket plain = new Socket();
+            plain.setReceiveBufferSize(4096);
+            plain.connect(new InetSocketAddress("127.0.0.1", port), 60_000);
+            socket = tls == null ? plain : tls.getSocketFactory().createSocket(plain, "localhost", port, true);
             socket.setSoTimeout(60_000);
             socket.setTcpNoDelay(true);
             in = new DataInputStream(socket.getInputStream());
@@ -160,6 +167,27 @@ class PartReuseNetworkTest {
             Await.until("echoes queued on the server", () -> queuedOnServer(server));
             assertSame(sent, c);
             written.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void echoOverTlsOfManyMessagesPerReadToASlowReaderArrivesIntact() throws Exception {
+        // Two TLS connections on one loop: both decrypt into the loop's one read buffer, their parts
+        // are lent from it, and what stays queued of them is copied before the next read.
+        dev.duplex.testing.TestCertificates certs = dev.duplex.testing.TestCertificates.get();
+        List<Msg> sent = messages(200, 13);
+        List<Msg> other = messages(200, 17);
+        try (WebSocketServer server = WebSocketServer.builder().port(0).bindAddress("127.0.0.1").threads(1)
+                .tls(certs.serverContext()).limits(BIG).route("/echo", WebSocketHandler.echo()).build().start();
+             Client c = new Client(server.port(), "/echo", certs.clientContext());
+             Client d = new Client(server.port(), "/echo", certs.clientContext())) {
+            CompletableFuture<Void> written = c.writeInBackground(wire(sent));
+            CompletableFuture<Void> writtenToo = d.writeInBackground(wire(other));
+            Await.until("echoes queued on the server", () -> queuedOnServer(server));
+            assertSame(sent, c);
+            assertSame(other, d);
+            written.get(60, TimeUnit.SECONDS);
+            writtenToo.get(60, TimeUnit.SECONDS);
         }
     }
 

@@ -47,16 +47,31 @@ class TlsSessionTest {
         ByteBuffer copy = ByteBuffer.allocate(out.remaining()).put(out).flip();
         from.netOut().clear();
         if (any) {
-            to.unwrap(copy);
+            feed(to, copy);
         }
         return any;
     }
 
+    /** What each session decrypted and the test has not read yet. */
+    private static final java.util.Map<TlsSession, java.io.ByteArrayOutputStream> PLAIN = new java.util.IdentityHashMap<>();
+
+    /** Network bytes into {@code to}, its plaintext collected through a small buffer, as the loop does. */
+    private static void feed(TlsSession to, ByteBuffer net) throws SSLException {
+        ByteBuffer dst = ByteBuffer.allocateDirect(40 * 1024); // a couple of records per call
+        boolean more;
+        do {
+            more = to.unwrap(net, dst.clear());
+            dst.flip();
+            byte[] b = new byte[dst.remaining()];
+            dst.get(b);
+            PLAIN.computeIfAbsent(to, k -> new java.io.ByteArrayOutputStream()).writeBytes(b);
+        } while (more);
+        assertThat(net.hasRemaining()).as("every network byte taken (a partial record is kept inside)").isFalse();
+    }
+
     private static String drainApp(TlsSession s) {
-        ByteBuffer app = s.appIn().flip();
-        String text = StandardCharsets.UTF_8.decode(app).toString();
-        s.appIn().clear();
-        return text;
+        java.io.ByteArrayOutputStream b = PLAIN.remove(s);
+        return b == null ? "" : b.toString(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -87,6 +102,38 @@ class TlsSessionTest {
         }
         assertThat(sent).isEqualTo(big.length);
         assertThat(got.length()).isEqualTo(big.length);
+    }
+
+    @Test
+    void recordsSplitAcrossReadsAreKeptUntilWholeAndNothingMore() throws Exception {
+        TestCertificates certs = TestCertificates.get();
+        TlsSession s = server(certs);
+        TlsSession c = client(certs, "localhost");
+        s.begin();
+        c.begin();
+        pump(c, s);
+        byte[] data = new byte[100_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) ('a' + i % 26);
+        }
+        ByteBuffer[] msg = {ByteBuffer.wrap(data)};
+        java.io.ByteArrayOutputStream net = new java.io.ByteArrayOutputStream();
+        while (msg[0].hasRemaining()) {
+            c.wrap(msg, 0, 1);
+            ByteBuffer out = c.netOut().flip();
+            byte[] b = new byte[out.remaining()];
+            out.get(b);
+            net.writeBytes(b);
+            c.netOut().clear();
+        }
+        byte[] wire = net.toByteArray();
+        int[] sizes = {1, 7, 4_096, 5, 16_709, 16_710, 30_000, 3};
+        for (int at = 0, i = 0; at < wire.length; i++) {
+            int n = Math.min(sizes[i % sizes.length], wire.length - at);
+            feed(s, ByteBuffer.wrap(wire, at, n)); // a read that ends inside a record
+            at += n;
+        }
+        assertThat(drainApp(s)).isEqualTo(new String(data, StandardCharsets.US_ASCII));
     }
 
     @Test
