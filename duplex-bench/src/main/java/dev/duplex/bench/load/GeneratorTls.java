@@ -1,0 +1,91 @@
+package dev.duplex.bench.load;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.internal.tcnative.SSL;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+
+/**
+ * The generator's side of every {@code wss} workload, and the TLS parameters they all pin: TLS 1.3
+ * only, one cipher suite ({@value #SUITE}), one key-exchange group ({@value #GROUP}) offered, the
+ * {@link TestCertificate} trusted (its chain checked, no host name check). The client offers one of
+ * each, so every server negotiates the same. The engine is BoringSSL's, through Netty
+ * ({@code netty-tcnative}), used as a plain {@link SSLEngine} by {@link TlsLink}: on one core the
+ * JDK's own engine would be slower than the fastest servers it measures.
+ */
+final class GeneratorTls implements AutoCloseable {
+    static final String PROTOCOL = "TLSv1.3";
+    static final String SUITE = "TLS_AES_128_GCM_SHA256";
+    static final String GROUP = "X25519";
+
+    private final SslContext context;
+
+    GeneratorTls(X509Certificate trusted) throws SSLException {
+        if (!OpenSsl.isAvailable()) {
+            throw new SSLException("BoringSSL (netty-tcnative) is not available", OpenSsl.unavailabilityCause());
+        }
+        this.context = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.OPENSSL_REFCNT)
+                .protocols(PROTOCOL)
+                .ciphers(List.of(SUITE))
+                .trustManager(trusted)
+                .endpointIdentificationAlgorithm(null)
+                .option(OpenSslContextOption.GROUPS, new String[] {GROUP})
+                .build();
+    }
+
+    static GeneratorTls trusting(Path keystore) throws IOException {
+        return new GeneratorTls(TestCertificate.certificate(keystore));
+    }
+
+    /**
+     * A client engine. With {@code resume} it is made for the server's address, so it offers a
+     * session ticket from an earlier connection to the same address (TLS 1.3 PSK resumption);
+     * without, every handshake is a full one.
+     */
+    SSLEngine newEngine(InetSocketAddress server, boolean resume) {
+        return resume
+                ? context.newEngine(ByteBufAllocator.DEFAULT, server.getHostString(), server.getPort())
+                : context.newEngine(ByteBufAllocator.DEFAULT);
+    }
+
+    /** Fails unless the handshake ended on the pinned protocol and suite. */
+    static void checkNegotiated(SSLEngine engine) throws SSLException {
+        String protocol = engine.getSession().getProtocol();
+        String suite = engine.getSession().getCipherSuite();
+        if (!PROTOCOL.equals(protocol) || !SUITE.equals(suite)) {
+            throw new SSLException("negotiated " + protocol + " " + suite + ", wanted " + PROTOCOL + " " + SUITE);
+        }
+    }
+
+    /** Whether the engine's handshake resumed a session (no certificate, no signature). */
+    static boolean resumed(SSLEngine engine) {
+        if (engine instanceof ReferenceCountedOpenSslEngine e) {
+            synchronized (e) {
+                return SSL.isSessionReused(e.sslPointer());
+            }
+        }
+        return false;
+    }
+
+    static void release(SSLEngine engine) {
+        ReferenceCountUtil.release(engine);
+    }
+
+    @Override
+    public void close() {
+        ReferenceCountUtil.release(context);
+    }
+}
