@@ -21,7 +21,9 @@ import javax.net.ssl.SSLException;
  * The generator's side of every {@code wss} workload, and the TLS parameters they all pin: TLS 1.3
  * only, one cipher suite ({@value #SUITE}), one key-exchange group ({@value #GROUP}) offered, the
  * {@link TestCertificate} trusted (its chain checked, no host name check). The client offers one of
- * each, so every server negotiates the same. The engine is BoringSSL's, through Netty
+ * each; BoringSSL offers its three TLS 1.3 suites whatever it is told, so the servers on the JDK's
+ * engine are given {@code -Djdk.tls.server.cipherSuites} ({@link #SERVER_FLAGS}) and every handshake
+ * is checked ({@link #checkNegotiated}). The engine is BoringSSL's, through Netty
  * ({@code netty-tcnative}), used as a plain {@link SSLEngine} by {@link TlsLink}: on one core the
  * JDK's own engine would be slower than the fastest servers it measures.
  */
@@ -29,6 +31,8 @@ final class GeneratorTls implements AutoCloseable {
     static final String PROTOCOL = "TLSv1.3";
     static final String SUITE = "TLS_AES_128_GCM_SHA256";
     static final String GROUP = "X25519";
+    /** JVM flags of every wss server: the JDK's engine limited to {@link #SUITE} (BoringSSL picks it first anyway). */
+    static final List<String> SERVER_FLAGS = List.of("-Djdk.tls.server.cipherSuites=" + SUITE);
 
     private final SslContext context;
 
