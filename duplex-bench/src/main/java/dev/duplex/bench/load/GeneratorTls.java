@@ -7,20 +7,29 @@ import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
 import io.netty.internal.tcnative.SSL;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.net.Socket;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The generator's side of every {@code wss} workload, and the TLS parameters they all pin: TLS 1.3
  * only, one cipher suite ({@value #SUITE}), one key-exchange group ({@value #GROUP}) offered, the
- * {@link TestCertificate} trusted (its chain checked, no host name check). The client offers one of
+ * {@link TestCertificate} trusted and nothing else (the server's certificate must be that one; the
+ * JDK's PKIX path check, run in Java on every handshake, would cost the generator more than
+ * BoringSSL's whole handshake). The client offers one of
  * each; BoringSSL offers its three TLS 1.3 suites whatever it is told, so the servers on the JDK's
  * engine are given {@code -Djdk.tls.server.cipherSuites} ({@link #SERVER_FLAGS}) and every handshake
  * is checked ({@link #checkNegotiated}). The engine is BoringSSL's, through Netty
@@ -44,7 +53,7 @@ final class GeneratorTls implements AutoCloseable {
                 .sslProvider(SslProvider.OPENSSL_REFCNT)
                 .protocols(PROTOCOL)
                 .ciphers(List.of(SUITE))
-                .trustManager(trusted)
+                .trustManager(new PinnedTrust(trusted))
                 .endpointIdentificationAlgorithm(null)
                 .option(OpenSslContextOption.GROUPS, new String[] {GROUP})
                 .build();
@@ -91,5 +100,66 @@ final class GeneratorTls implements AutoCloseable {
     @Override
     public void close() {
         ReferenceCountUtil.release(context);
+    }
+
+    /** Trusts exactly one server certificate, compared byte for byte. */
+    static final class PinnedTrust extends SimpleTrustManagerFactory {
+        private final X509Certificate expected;
+
+        PinnedTrust(X509Certificate expected) {
+            this.expected = expected;
+        }
+
+        @Override
+        protected void engineInit(KeyStore keyStore) {}
+
+        @Override
+        protected void engineInit(ManagerFactoryParameters params) {}
+
+        @Override
+        protected TrustManager[] engineGetTrustManagers() {
+            return new TrustManager[] {new X509ExtendedTrustManager() {
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                    check(chain);
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+                    check(chain);
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+                    check(chain);
+                }
+
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                    throw new CertificateException("a client only");
+                }
+
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+                    throw new CertificateException("a client only");
+                }
+
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+                    throw new CertificateException("a client only");
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[] {expected};
+                }
+            }};
+        }
+
+        private void check(X509Certificate[] chain) throws CertificateException {
+            if (chain == null || chain.length == 0 || !chain[0].equals(expected)) {
+                throw new CertificateException("not the run's test certificate");
+            }
+        }
     }
 }

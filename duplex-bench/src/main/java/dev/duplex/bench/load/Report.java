@@ -78,7 +78,7 @@ final class Report {
                 + ", Node ws " + Machine.nodeWsVersion(o.root) + " on Node " + Machine.nodeVersion()
                 + ", HdrHistogram " + Machine.mavenVersion("org.hdrhistogram", "HdrHistogram")
                 + ", netty-tcnative-boringssl-static " + Machine.mavenVersion("io.netty", "netty-tcnative-classes")
-                + ", OkHttp " + Machine.mavenVersion("com.squareup.okhttp3", "okhttp-jvm") + " |");
+                + ", OkHttp " + okhttp3.OkHttp.VERSION + " |");
         line("| TLS (g, h, j, k) | " + GeneratorTls.PROTOCOL + " only, `" + GeneratorTls.SUITE + "`, key exchange "
                 + GeneratorTls.GROUP + " (the only group the generator offers), one self-signed EC P-256 certificate "
                 + "(SHA256withECDSA, made by `keytool` at the start of the run) for every server; each server's TLS "

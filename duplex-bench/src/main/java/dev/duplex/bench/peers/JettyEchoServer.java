@@ -30,6 +30,11 @@ public final class JettyEchoServer {
             tls.setKeyStoreType("PKCS12");
             tls.setKeyStorePassword(Peers.option(args, "--storepass", ""));
             tls.setSniRequired(false);
+            // Jetty picks its suites from all the JDK supports, not the JDK's enabled list: pass that list on.
+            String suites = System.getProperty("jdk.tls.server.cipherSuites");
+            if (suites != null) {
+                tls.setIncludeCipherSuites(suites.split(","));
+            }
             connector = new ServerConnector(server, 1, Peers.threads(), tls);
         }
         connector.setHost("127.0.0.1");

@@ -32,7 +32,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 
 /**
@@ -91,15 +90,17 @@ public final class NettyServer {
      * each with its defaults (the generator pins the suite and the group); null for plain {@code ws}.
      */
     private static SslContext tls(String[] args) throws SSLException {
-        KeyManagerFactory kmf = Peers.keyManagers(args);
-        if (kmf == null) {
+        Peers.KeyAndChain key = Peers.keyAndChain(args);
+        if (key == null) {
             return null;
         }
         boolean openssl = Peers.option(args, "--tls", "jdk").equals("openssl");
         if (openssl && !OpenSsl.isAvailable()) {
             throw new SSLException("OpenSSL (netty-tcnative) is not available", OpenSsl.unavailabilityCause());
         }
-        return SslContextBuilder.forServer(kmf)
+        // The key itself, as Netty's examples pass it: with a KeyManagerFactory the OpenSSL provider
+        // converts the key material on every handshake.
+        return SslContextBuilder.forServer(key.key(), key.chain())
                 .sslProvider(openssl ? SslProvider.OPENSSL : SslProvider.JDK)
                 .build();
     }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -62,6 +64,33 @@ final class Peers {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, password);
             return kmf;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load " + file, e);
+        }
+    }
+
+    /** A private key and its certificate chain. */
+    record KeyAndChain(PrivateKey key, X509Certificate[] chain) {}
+
+    /** {@link #keyManagers}' key and chain themselves, or null for plain {@code ws}. */
+    static KeyAndChain keyAndChain(String[] args) {
+        String file = option(args, "--keystore", null);
+        if (file == null) {
+            return null;
+        }
+        char[] password = option(args, "--storepass", "").toCharArray();
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password);
+            String alias = ks.aliases().nextElement();
+            java.security.cert.Certificate[] chain = ks.getCertificateChain(alias);
+            X509Certificate[] x509 = new X509Certificate[chain.length];
+            for (int i = 0; i < chain.length; i++) {
+                x509[i] = (X509Certificate) chain[i];
+            }
+            return new KeyAndChain((PrivateKey) ks.getKey(alias, password), x509);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
