@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 /**
  * One connection of the client race: keeps {@code inFlight} messages out, checks that each echo is
  * the oldest message still out, byte for byte, and answers each with the next message. Libraries
- * deliver one connection's messages one at a time, but on threads of their own; the state is
- * guarded by this object's lock, and messages are sent outside it.
+ * deliver one connection's messages one at a time, but on threads of their own; the state, and
+ * the order of sends, is guarded by this object's lock.
  */
 final class EchoCheck {
     private final ClientRace.Run run;
@@ -30,38 +30,32 @@ final class EchoCheck {
     }
 
     /** Sends the first {@code inFlight} messages. */
-    void start() {
-        String[] first = new String[out.length];
-        synchronized (this) {
-            for (int i = 0; i < first.length; i++) {
-                first[i] = push();
-            }
-        }
-        for (String s : first) {
-            sender.accept(s);
+    synchronized void start() {
+        for (int i = 0; i < out.length; i++) {
+            sender.accept(push());
         }
     }
 
-    /** A whole text message arrived. */
-    void received(String text) {
-        String reply;
-        synchronized (this) {
-            if (count == 0) {
-                run.fail("an echo arrived with nothing in flight");
-                return;
-            }
-            String expected = variants[out[head]];
-            if (!expected.equals(text)) {
-                run.fail("echo differs from the message sent: " + text + " != " + expected);
-                return;
-            }
-            head = head + 1 == out.length ? 0 : head + 1;
-            count--;
-            run.received.increment();
-            reply = run.running ? push() : null;
+    /**
+     * A whole text message arrived: checked, counted, answered. The answer is sent under the lock
+     * too, so that the messages go out in the order they were recorded (every library's send only
+     * queues, none blocks).
+     */
+    synchronized void received(String text) {
+        if (count == 0) {
+            run.fail("an echo arrived with nothing in flight");
+            return;
         }
-        if (reply != null) {
-            sender.accept(reply);
+        String expected = variants[out[head]];
+        if (!expected.equals(text)) {
+            run.fail("echo differs from the message sent: " + text + " != " + expected);
+            return;
+        }
+        head = head + 1 == out.length ? 0 : head + 1;
+        count--;
+        run.received.increment();
+        if (run.running) {
+            sender.accept(push());
         }
     }
 
