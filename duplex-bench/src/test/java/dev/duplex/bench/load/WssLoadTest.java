@@ -30,7 +30,13 @@ class WssLoadTest {
     }
 
     @TempDir
-    Path dir;
+    static Path dir;
+    private static Path keystore;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void certificate() throws Exception {
+        keystore = TestCertificate.generate(dir.resolve("wss.p12"));
+    }
 
     private static WebSocketServer server(SSLContext tls) {
         WebSocketServer.Builder b = WebSocketServer.builder()
@@ -57,7 +63,6 @@ class WssLoadTest {
 
     @Test
     void echoesOverTlsWithThePinnedSuiteAndCountsHandshakes() throws Exception {
-        Path keystore = TestCertificate.generate(dir.resolve("wss.p12"));
         assertThat(TestCertificate.certificate(keystore).getPublicKey().getAlgorithm()).isEqualTo("EC");
         try (WebSocketServer server = server(serverTls(keystore));
              GeneratorTls tls = GeneratorTls.trusting(keystore)) {
@@ -90,7 +95,6 @@ class WssLoadTest {
 
     @Test
     void refusesAServerThatDoesNotSpeakTls() throws Exception {
-        Path keystore = TestCertificate.generate(dir.resolve("wss.p12"));
         try (WebSocketServer server = server(null); GeneratorTls tls = GeneratorTls.trusting(keystore)) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             assertThatThrownBy(() -> ClientHandshake.open(address, "/", tls, false)).isInstanceOf(java.io.IOException.class);
