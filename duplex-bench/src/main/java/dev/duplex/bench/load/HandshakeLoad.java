@@ -31,7 +31,6 @@ final class HandshakeLoad {
     }
 
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final int MIN_HANDSHAKES = 3;
     private static final ByteBuffer CLOSE = Frames.encode(8, new byte[] {0x03, (byte) 0xE8}, 0x5a17c0de);
 
     private HandshakeLoad() {}
@@ -74,10 +73,6 @@ final class HandshakeLoad {
             h.add(w.histogram);
             n += w.completed;
             resumed += w.resumed;
-        }
-        if (n < MIN_HANDSHAKES) {
-            throw new IOException("only " + n + " handshakes ended inside the measured "
-                    + TimeUnit.NANOSECONDS.toMillis(measureNanos) + " ms (each took longer: a stalled server or machine)");
         }
         return new Result(n, resumed, measureNanos / 1e9, h);
     }

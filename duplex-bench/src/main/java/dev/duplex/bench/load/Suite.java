@@ -392,6 +392,10 @@ public final class Suite {
             long self0 = self.getProcessCpuTime();
             HandshakeLoad.Result r = HandshakeLoad.run(server.address(), "/", o.handshakeWorkers,
                     w.tls ? tls : null, w == Workload.K, nanos(first ? o.firstWarmup : o.warmup), nanos(o.measure));
+            if (r.handshakes() < MIN_HANDSHAKES) {
+                throw new IOException("only " + r.handshakes() + " handshakes ended inside the measured interval "
+                        + "(each took longer: a stalled server, or machine)");
+            }
             double wall = (System.nanoTime() - t0) / 1e9;
             double serverCpu = (MemoryProbe.cpuTicks(server.pid()) - server0) / 100.0 / wall;
             double selfCpu = (self.getProcessCpuTime() - self0) / 1e9 / wall;
@@ -406,6 +410,9 @@ public final class Suite {
             fail(w, s, e);
         }
     }
+
+    /** Fewer handshakes than this in the measured interval is a failure, not a figure. */
+    private static final int MIN_HANDSHAKES = 3;
 
     /** The client race's contestants: id for {@code ClientRace --client}, and the report's label. */
     record RaceClientSpec(String id, String label) {}
