@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The load benchmark: builds the benchmarks jar, starts every server in its own process, runs
-# workloads a-f against each (workload by workload, servers alternating, 3 rounds), and writes the load-benchmark
-# section of docs/performance.md. About 9.5 minutes on 2 cores (3 s first warm-up, 0.75 s between workloads, 1.5 s measured). Not part of `mvn verify`.
+# workloads a-m against each (workload by workload, servers alternating, 3 rounds), and writes the load-benchmark
+# section of docs/performance.md. About 16 minutes on 2 cores (3 s first warm-up, 0.75 s between workloads, 1.5 s
+# measured): a-f about 9.5, issue 21's races g-m (wss, handshakes/s, the client race) about 6.5. Not part of `mvn verify`.
 #
 #   duplex-bench/run.sh                          # the published run
+#   duplex-bench/run.sh --workloads g,h,i,j,k,l,m   # only issue 21's races
 #   duplex-bench/run.sh --rounds 1 --measure 1 --no-write --servers netty-nio,tcp-echo
 #   duplex-bench/run.sh --help                   # all options
 #

@@ -38,19 +38,50 @@ final class ClientHandshake {
     }
 
     static void upgrade(SocketChannel ch, InetSocketAddress address, String path) throws IOException {
+        upgrade(Link.plain(ch), address, path);
+    }
+
+    /** The opening handshake over a link on a blocking channel (plain or TLS). */
+    static void upgrade(Link link, InetSocketAddress address, String path) throws IOException {
         String key = newKey();
-        ByteBuffer req = request(address, path, key);
-        while (req.hasRemaining()) {
-            ch.write(req);
-        }
+        link.writeFully(request(address, path, key));
         ByteBuffer buf = ByteBuffer.allocate(MAX_RESPONSE_HEAD);
         while (true) {
-            if (ch.read(buf) < 0) {
+            if (link.read(buf) < 0) {
                 throw new IOException("connection closed during the opening handshake");
             }
             if (responseComplete(buf, key)) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Connects (blocking, TCP_NODELAY) and upgrades; with {@code tls} the TLS handshake comes first,
+     * and must have negotiated the pinned protocol and suite. The link's channel stays blocking.
+     */
+    static Link open(InetSocketAddress address, String path, GeneratorTls tls, boolean resume) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        Link link = null;
+        try {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.connect(address);
+            if (tls == null) {
+                link = Link.plain(ch);
+            } else {
+                TlsLink t = new TlsLink(ch, tls.newEngine(address, resume));
+                link = t;
+                t.handshake();
+                GeneratorTls.checkNegotiated(t.engine);
+            }
+            upgrade(link, address, path);
+            return link;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            if (link != null) {
+                link.release();
+            }
+            throw e;
         }
     }
 

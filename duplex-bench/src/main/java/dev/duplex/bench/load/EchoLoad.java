@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +38,7 @@ public final class EchoLoad {
 
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MIN_MESSAGES = 3;
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     private final Spec spec;
     private final boolean raw;
@@ -56,9 +56,22 @@ public final class EchoLoad {
     /** Runs one warm-up then one measured interval on {@code threads} selector threads. */
     public static Result run(InetSocketAddress address, String path, Spec spec, boolean raw,
                              long warmupNanos, long measureNanos, int threads) throws IOException {
+        return run(address, path, spec, raw, null, warmupNanos, measureNanos, threads);
+    }
+
+    /** The same over TLS ({@code wss}) when {@code tls} is not null: the connections are opened one by one. */
+    static Result run(InetSocketAddress address, String path, Spec spec, boolean raw, GeneratorTls tls,
+                      long warmupNanos, long measureNanos, int threads) throws IOException {
         EchoLoad load = new EchoLoad(spec, raw);
-        List<SocketChannel> channels = Connector.open(address, path, spec.connections(), raw);
+        List<Link> channels = new ArrayList<>();
         try {
+            if (tls == null) {
+                Connector.open(address, path, spec.connections(), raw).forEach(ch -> channels.add(Link.plain(ch)));
+            } else {
+                for (int i = 0; i < spec.connections(); i++) {
+                    channels.add(ClientHandshake.open(address, path, tls, false));
+                }
+            }
             int t = Math.max(1, Math.min(threads, spec.connections()));
             List<Worker> workers = new ArrayList<>();
             for (int i = 0; i < t; i++) {
@@ -92,7 +105,8 @@ public final class EchoLoad {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         } finally {
-            Connector.abort(channels);
+            Connector.abort(channels.stream().map(l -> l.channel).toList());
+            channels.forEach(Link::release);
         }
     }
 
@@ -112,10 +126,10 @@ public final class EchoLoad {
             selector = Selector.open();
         }
 
-        void add(SocketChannel ch) throws IOException {
-            ch.configureBlocking(false);
-            Conn c = new Conn(conns.size(), ch);
-            c.key = ch.register(selector, SelectionKey.OP_READ, c);
+        void add(Link link) throws IOException {
+            link.channel.configureBlocking(false);
+            Conn c = new Conn(conns.size(), link);
+            c.key = link.channel.register(selector, SelectionKey.OP_READ, c);
             conns.add(c);
         }
 
@@ -177,7 +191,7 @@ public final class EchoLoad {
         /** One client connection. */
         private final class Conn implements FrameReader.Sink {
             final int id;
-            final SocketChannel ch;
+            final Link ch;
             SelectionKey key;
             final FrameReader reader = new FrameReader();
             final long[] sentAt = new long[spec.inFlight()];
@@ -191,7 +205,7 @@ public final class EchoLoad {
             long offset; // into the expected payload (or the whole frame, raw)
             boolean lastFin;
 
-            Conn(int id, SocketChannel ch) {
+            Conn(int id, Link ch) {
                 this.id = id;
                 this.ch = ch;
                 this.nextVariant = id % frames.variants();
@@ -222,10 +236,10 @@ public final class EchoLoad {
                 boolean more;
                 if (small) {
                     out.flip();
-                    if (out.hasRemaining()) {
+                    if (out.hasRemaining() || ch.pendingOutput()) {
                         ch.write(out);
                     }
-                    more = out.hasRemaining();
+                    more = out.hasRemaining() || ch.pendingOutput();
                     out.compact();
                 } else {
                     while (!pending.isEmpty()) {
@@ -236,7 +250,10 @@ public final class EchoLoad {
                         }
                         pending.poll();
                     }
-                    more = !pending.isEmpty();
+                    if (pending.isEmpty() && ch.pendingOutput()) {
+                        ch.write(NOTHING); // the last records wrapped, still to be written
+                    }
+                    more = !pending.isEmpty() || ch.pendingOutput();
                 }
                 int ops = more ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
                 if (key.interestOps() != ops) {

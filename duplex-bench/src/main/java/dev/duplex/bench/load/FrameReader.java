@@ -19,6 +19,11 @@ final class FrameReader {
 
         /** The data frame that started last is complete. */
         void frameEnd() throws IOException;
+
+        /** A close frame with its status code (1005 when it has none): by default, a failure. */
+        default void closeFrame(int code) throws IOException {
+            throw new IOException("server closed the connection (close frame " + code + ")");
+        }
     }
 
     private final byte[] header = new byte[10];
@@ -28,6 +33,8 @@ final class FrameReader {
     private boolean control;
     private int controlOpcode;
     private long payloadLeft;
+    private int closeCode;
+    private int closeCodeBytes;
 
     /** Consumes all of {@code in}'s remaining bytes. */
     void read(ByteBuffer in, Sink sink) throws IOException {
@@ -57,6 +64,10 @@ final class FrameReader {
             int n = (int) Math.min(payloadLeft, limit - pos);
             if (!control) {
                 sink.payload(in, pos, n);
+            } else {
+                for (int i = 0; i < n && closeCodeBytes < 2; i++, closeCodeBytes++) {
+                    closeCode = (closeCode << 8) | (in.get(pos + i) & 0xFF);
+                }
             }
             pos += n;
             payloadLeft -= n;
@@ -105,6 +116,8 @@ final class FrameReader {
                 throw new IOException("malformed control frame, opcode " + opcode);
             }
             controlOpcode = opcode;
+            closeCode = 0;
+            closeCodeBytes = 0;
         } else {
             sink.frameStart(opcode, fin, length);
         }
@@ -114,7 +127,9 @@ final class FrameReader {
         inPayload = false;
         if (control) {
             if (controlOpcode == 8) {
-                throw new IOException("server closed the connection (close frame)");
+                // RFC 6455 5.5.1: the body, if any, starts with a 2-byte status code; 1005 stands for none.
+                sink.closeFrame(closeCodeBytes == 2 ? closeCode : 1005);
+                return;
             }
             // Pings and pongs are not part of the workload; the servers under test send none.
             return;

@@ -12,6 +12,8 @@ import org.HdrHistogram.Histogram;
  * </pre>
  * {@code idle --port N --pid PID [--node] [--connections N] [--idle-warmup M] [--hold S]} (server memory per
  * idle connection, after M × N warm-up connections; see {@link IdleLoad}),
+ * {@code handshakes --port N [--workers K] [--keystore wss.p12 [--resume]]} (connection lives per second, see
+ * {@link HandshakeLoad}; {@code wss} with the server's keystore, made by {@link TestCertificate}),
  * or {@code broadcast --port N [--members M] [--window W]} against a chat (broadcast) server.
  * The whole suite (servers started, rounds, the table in docs/performance.md) is {@link Suite}.
  */
@@ -26,6 +28,19 @@ public final class LoadMain {
             Histogram h = r.latency();
             System.out.printf("%,.0f deliveries/s  %,d broadcasts  p50 %s  p99 %s%n", r.deliveriesPerSecond(),
                     r.broadcasts(), micros(h.getValueAtPercentile(50)), micros(h.getValueAtPercentile(99)));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("handshakes")) {
+            String keystore = opt(args, "--keystore", null);
+            try (GeneratorTls tls = keystore == null ? null : GeneratorTls.trusting(java.nio.file.Path.of(keystore))) {
+                HandshakeLoad.Result r = HandshakeLoad.run(
+                        new InetSocketAddress(opt(args, "--host", "127.0.0.1"), Integer.parseInt(opt(args, "--port", "8080"))),
+                        opt(args, "--path", "/"), Integer.parseInt(opt(args, "--workers", "16")), tls, flag(args, "--resume"),
+                        seconds(opt(args, "--warmup", "2")), seconds(opt(args, "--measure", "5")));
+                Histogram h = r.latency();
+                System.out.printf("%,.0f handshakes/s  p50 %s  p99 %s  resumed %.0f%%%n", r.perSecond(),
+                        micros(h.getValueAtPercentile(50)), micros(h.getValueAtPercentile(99)), r.resumedShare() * 100);
+            }
             return;
         }
         if (args.length > 0 && args[0].equals("idle")) {
@@ -44,7 +59,7 @@ public final class LoadMain {
         }
         if (args.length == 0 || !args[0].equals("echo")) {
             System.err.println("usage: LoadMain echo --port N [--host H] [--path /] [--connections C] [--in-flight P]"
-                    + " [--size BYTES] [--binary] [--raw] [--warmup S] [--measure S] [--threads T]");
+                    + " [--size BYTES] [--binary] [--raw] [--keystore wss.p12] [--warmup S] [--measure S] [--threads T]");
             System.exit(2);
         }
         InetSocketAddress address = new InetSocketAddress(opt(args, "--host", "127.0.0.1"),
@@ -54,9 +69,13 @@ public final class LoadMain {
                 Integer.parseInt(opt(args, "--in-flight", "1")),
                 Integer.parseInt(opt(args, "--size", "32")),
                 flag(args, "--binary"));
-        EchoLoad.Result r = EchoLoad.run(address, opt(args, "--path", "/"), spec, flag(args, "--raw"),
-                seconds(opt(args, "--warmup", "2")), seconds(opt(args, "--measure", "5")),
-                Integer.parseInt(opt(args, "--threads", "1")));
+        String keystore = opt(args, "--keystore", null);
+        EchoLoad.Result r;
+        try (GeneratorTls tls = keystore == null ? null : GeneratorTls.trusting(java.nio.file.Path.of(keystore))) {
+            r = EchoLoad.run(address, opt(args, "--path", "/"), spec, flag(args, "--raw"), tls,
+                    seconds(opt(args, "--warmup", "2")), seconds(opt(args, "--measure", "5")),
+                    Integer.parseInt(opt(args, "--threads", "1")));
+        }
         System.out.println(describe(r));
     }
 

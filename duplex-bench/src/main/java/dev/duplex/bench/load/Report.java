@@ -17,6 +17,10 @@ final class Report {
     private static final String BASE = "netty-nio";
     private static final String BASE_CHAT = "netty-nio-chat";
     private static final String TCP = "tcp-echo";
+    /** Issue 21's bases: the strongest peer of each race. */
+    private static final String BASE_WSS = "netty-epoll-openssl-wss";
+    private static final String BASE_HANDSHAKES = "netty-epoll";
+    private static final String BASE_CLIENT = "netty";
 
     private final Suite.Options o;
     private final Suite.Results r;
@@ -48,7 +52,8 @@ final class Report {
                 + "Each figure is the median of " + o.rounds + " rounds; every ratio is against Netty NIO "
                 + "measured in the same run. Servers alternate: within a round every server is started, then each "
                 + "workload runs against each server in turn (the two figures of a ratio are seconds apart), and "
-                + "each round starts with the next server.");
+                + "each round starts with the next server. Issue 21's races (g–m) compare against their strongest "
+                + "peer instead, named in each table.");
         if (!o.note.isBlank()) {
             line("");
             line("**" + o.note + "**");
@@ -71,7 +76,15 @@ final class Report {
                 + ", Jetty " + Machine.mavenVersion("org.eclipse.jetty.websocket", "jetty-websocket-jetty-server")
                 + ", Java-WebSocket " + Machine.mavenVersion("org.java-websocket", "Java-WebSocket")
                 + ", Node ws " + Machine.nodeWsVersion(o.root) + " on Node " + Machine.nodeVersion()
-                + ", HdrHistogram " + Machine.mavenVersion("org.hdrhistogram", "HdrHistogram") + " |");
+                + ", HdrHistogram " + Machine.mavenVersion("org.hdrhistogram", "HdrHistogram")
+                + ", netty-tcnative-boringssl-static " + Machine.mavenVersion("io.netty", "netty-tcnative-classes")
+                + ", OkHttp " + okhttp3.OkHttp.VERSION + " |");
+        line("| TLS (g, h, j, k) | " + GeneratorTls.PROTOCOL + " only, `" + GeneratorTls.SUITE + "`, key exchange "
+                + GeneratorTls.GROUP + " (the only group the generator offers), one self-signed EC P-256 certificate "
+                + "(SHA256withECDSA, made by `keytool` at the start of the run) for every server; each server's TLS "
+                + "defaults otherwise, the JDK's limited to that suite (`" + String.join(" ", GeneratorTls.SERVER_FLAGS)
+                + "`; BoringSSL picks it first); every handshake checked to have negotiated it. Generator: BoringSSL "
+                + "through Netty's `SslContext` (OpenSSL provider) used as a plain `SSLEngine` |");
         line("| timing | per server: " + fmt(o.firstWarmup) + " s warm-up before its first echo workload, "
                 + fmt(o.warmup) + " s before each other one, " + fmt(o.measure) + " s measured; broadcast "
                 + fmt(o.firstWarmup) + " s + " + fmt(o.measure) + " s |");
@@ -81,9 +94,13 @@ final class Report {
                 case A, B, C, D -> echoTable(w);
                 case E -> idleTable();
                 case F -> broadcastTable();
+                case G, H -> wssEchoTable(w);
+                case I, J, K -> handshakeTable(w);
+                case L, M -> clientTable(w);
             }
         }
         targets();
+        raceTargets();
         method();
         analysis();
         rounds();
@@ -120,7 +137,7 @@ final class Report {
         double[] base = r.median(w, BASE);
         double[] tcp = r.median(w, TCP);
         for (ServerSpec s : servers) {
-            if (s.chat()) {
+            if (s.chat() || s.tls()) {
                 continue;
             }
             String name = s.raw() ? s.label() + " (reference: no WebSocket; the generator's ceiling)" : s.label();
@@ -137,6 +154,95 @@ final class Report {
         line("");
     }
 
+    private void wssEchoTable(Suite.Workload w) {
+        line("### (" + w.key + ") " + w.title);
+        line("");
+        line("| server | msgs/s | × Netty epoll + OpenSSL | MB/s | p50 µs | p99 µs | p99.9 µs | p99 × Netty epoll + OpenSSL "
+                + "| peak RSS MB | CPU % server / generator |");
+        line("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        double[] base = r.median(w, BASE_WSS);
+        for (ServerSpec s : servers) {
+            if (!s.tls()) {
+                continue;
+            }
+            double[] m = r.median(w, s.id());
+            if (m == null) {
+                line("| " + s.label() + " | " + failed(w, s.id()) + " ||||||||");
+                continue;
+            }
+            line("| " + s.label() + " | " + num(m[0]) + " | " + ratio(m[0], base, 0) + " | " + num1(m[1]) + " | "
+                    + num(m[2]) + " | " + num(m[3]) + " | " + num(m[4]) + " | " + ratio(m[3], base, 3) + " | "
+                    + num(m[7]) + " | " + num(m[5]) + " / " + num(m[6]) + " |");
+        }
+        line("");
+        if (w == Suite.Workload.H) {
+            line("Peak RSS: the highest `VmRSS` sampled every 50 ms while the workload ran (every JVM server has "
+                    + "the same pre-touched 512 MiB heap, so differences are native memory: direct buffers, TLS state).");
+            line("");
+        }
+    }
+
+    private void handshakeTable(Suite.Workload w) {
+        boolean plain = w == Suite.Workload.I;
+        String baseLabel = plain ? "Netty epoll" : "Netty epoll + OpenSSL";
+        line("### (" + w.key + ") " + w.title);
+        line("");
+        line("| server | handshakes/s | × " + baseLabel + " | p50 ms | p99 ms | p99 × " + baseLabel
+                + (plain ? "" : " | resumed %") + " | CPU % server / generator |");
+        line("|---|--:|--:|--:|--:|--:|" + (plain ? "" : "--:|") + "--:|");
+        double[] base = r.median(w, plain ? BASE_HANDSHAKES : BASE_WSS);
+        for (ServerSpec s : servers) {
+            if (s.chat() || s.raw() || s.tls() == plain) {
+                continue;
+            }
+            double[] m = r.median(w, s.id());
+            if (m == null) {
+                line("| " + s.label() + " | " + failed(w, s.id()) + " |||||" + (plain ? "" : "|") + "|");
+                continue;
+            }
+            line("| " + s.label() + " | " + num(m[0]) + " | " + ratio(m[0], base, 0) + " | " + num2(m[1] / 1e3)
+                    + " | " + num2(m[2] / 1e3) + " | " + ratio(m[2], base, 2) + " | " + (plain ? "" : num(m[3]) + " | ")
+                    + num(m[4]) + " / " + num(m[5]) + " |");
+        }
+        line("");
+        if (w == Suite.Workload.I) {
+            line(o.handshakeWorkers + " workers, each looping: connect, upgrade (the 101 checked), a close frame (1000) "
+                    + "sent, the server's close frame (1000) awaited, the TCP connection reset (no TIME_WAIT). One "
+                    + "handshake = one whole connection life ending inside the measured interval; latency is that life.");
+            line("");
+        } else if (w == Suite.Workload.K) {
+            line("As (j), but each TLS client offers the session ticket of an earlier connection to the same server "
+                    + "(TLS 1.3 PSK resumption, BoringSSL's client session cache); resumed % is the share of handshakes "
+                    + "that the server actually resumed (no certificate, no signature), as the client's engine reports it.");
+            line("");
+        }
+    }
+
+    private void clientTable(Suite.Workload w) {
+        line("### (" + w.key + ") " + w.title);
+        line("");
+        line("| client | msgs/s | × Netty's client | CPU % client / server |");
+        line("|---|--:|--:|--:|");
+        double[] base = r.median(w, BASE_CLIENT);
+        for (Suite.RaceClientSpec c : Suite.raceClients(o)) {
+            double[] m = r.median(w, c.id());
+            if (m == null) {
+                line("| " + c.label() + " | " + failed(w, c.id()) + " |||");
+                continue;
+            }
+            line("| " + c.label() + " | " + num(m[0]) + " | " + ratio(m[0], base, 0) + " | " + num(m[1]) + " / "
+                    + num(m[2]) + " |");
+        }
+        line("");
+        if (w == Suite.Workload.L) {
+            line("One server for every client: " + Suite.RACE_SERVER.label() + " (plain `ws`, echo), on the servers' "
+                    + "CPU; each client library in a fresh JVM of its own on the generator's CPU, through its own public "
+                    + "API, TCP_NODELAY on, every echo checked against the message sent (in order, byte for byte) and "
+                    + "answered with the next message. Sources: `duplex-bench/src/main/java/dev/duplex/bench/clients/`.");
+            line("");
+        }
+    }
+
     private void idleTable() {
         line("### (e) " + o.idleConnections + " idle connections: server memory per connection");
         line("");
@@ -144,7 +250,7 @@ final class Report {
         line("|---|--:|--:|--:|--:|--:|");
         double[] base = r.median(Suite.Workload.E, BASE);
         for (ServerSpec s : servers) {
-            if (s.chat() || s.raw()) {
+            if (s.chat() || s.raw() || s.tls()) {
                 continue;
             }
             double[] m = r.median(Suite.Workload.E, s.id());
@@ -207,6 +313,27 @@ final class Report {
         line("");
     }
 
+    /** Issue 21's targets, for the races measured in this run. */
+    private void raceTargets() {
+        List<Suite.Workload> races = List.of(Suite.Workload.G, Suite.Workload.H, Suite.Workload.I, Suite.Workload.J,
+                Suite.Workload.L, Suite.Workload.M);
+        if (races.stream().noneMatch(o.workloads::contains)) {
+            return;
+        }
+        line("### Targets (issue 21)");
+        line("");
+        line("| target | Duplex | met |");
+        line("|---|--:|:-:|");
+        for (Suite.Workload w : races) {
+            if (o.workloads.contains(w)) {
+                Verdict v = verdict(w);
+                line("| (" + w.key + ") " + v.target + " | " + (v.figure == null ? "not measured" : v.figure) + " | "
+                        + (v.figure == null ? "–" : v.met ? "yes" : "**no**") + " |");
+            }
+        }
+        line("");
+    }
+
     /** A target, Duplex's figure against it (null: not measured) and whether it is met. */
     record Verdict(String target, String figure, boolean met) {
         /** For the hand-written analysis: "met: 1.27× msgs/s, p99 0.66×" or "missed: …". */
@@ -246,6 +373,31 @@ final class Report {
                 return new Verdict(t, x(d[0] / b[0]) + " (" + num(d[0]) + " vs " + num(b[0]) + " B; heap alone "
                         + num(d[2]) + " vs " + num(b[2]) + " B)", d[0] <= 0.5 * b[0]);
             }
+            case G -> {
+                return ratioVerdict(w, "duplex-wss", BASE_WSS, 1.3, "≥ 1.3× Netty epoll + OpenSSL msgs/s", " msgs/s");
+            }
+            case H -> {
+                String t = "≥ 1.3× Netty epoll + OpenSSL msgs/s, peak RSS ≤ Netty's";
+                double[] d = r.median(w, "duplex-wss");
+                double[] b = r.median(w, BASE_WSS);
+                if (d == null || b == null) {
+                    return new Verdict(t, null, false);
+                }
+                return new Verdict(t, x(d[0] / b[0]) + " msgs/s, RSS " + num(d[7]) + " vs " + num(b[7]) + " MB",
+                        d[0] >= 1.3 * b[0] && d[7] <= b[7]);
+            }
+            case I -> {
+                return ratioVerdict(w, "duplex", BASE_HANDSHAKES, 1.5, "≥ 1.5× Netty epoll handshakes/s", " handshakes/s");
+            }
+            case J -> {
+                return ratioVerdict(w, "duplex-wss", BASE_WSS, 0.8, "≥ 0.8× Netty epoll + OpenSSL handshakes/s", " handshakes/s");
+            }
+            case K -> {
+                return ratioVerdict(w, "duplex-wss", BASE_WSS, 0, "resumption (no target)", " handshakes/s");
+            }
+            case L, M -> {
+                return ratioVerdict(w, "duplex", BASE_CLIENT, 1.2, "≥ 1.2× Netty's client msgs/s", " msgs/s");
+            }
             default -> {
                 String t = "≥ 1.5× Netty `ChannelGroup` deliveries/s";
                 double[] d = r.median(w, "duplex-chat");
@@ -256,6 +408,16 @@ final class Report {
                 return new Verdict(t, x(d[0] / b[0]), d[0] >= 1.5 * b[0]);
             }
         }
+    }
+
+    /** Duplex's first figure against a base's, with a minimum ratio. */
+    private Verdict ratioVerdict(Suite.Workload w, String duplex, String base, double min, String target, String unit) {
+        double[] d = r.median(w, duplex);
+        double[] b = r.median(w, base);
+        if (d == null || b == null) {
+            return new Verdict(target, null, false);
+        }
+        return new Verdict(target, x(d[0] / b[0]) + unit, d[0] >= min * b[0]);
     }
 
     /**
@@ -325,7 +487,7 @@ final class Report {
     private void rounds() {
         line("<details><summary>Every round</summary>");
         line("");
-        line("| workload | server | rounds (a–d: msgs/s; e: B/conn; f: deliveries/s) |");
+        line("| workload | server | rounds (a–d, g, h, l, m: msgs/s; e: B/conn; f: deliveries/s; i–k: handshakes/s) |");
         line("|---|---|---|");
         r.figures.forEach((w, byServer) -> byServer.forEach((server, list) -> {
             StringBuilder sb = new StringBuilder();
@@ -356,6 +518,10 @@ final class Report {
 
     private static String num(double v) {
         return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String num2(double v) {
+        return String.format(Locale.ROOT, "%,.2f", v);
     }
 
     private static String num1(double v) {

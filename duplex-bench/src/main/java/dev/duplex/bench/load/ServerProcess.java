@@ -63,9 +63,18 @@ final class ServerProcess implements AutoCloseable {
         } else {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(JVM_FLAGS);
+            if (spec.tls()) {
+                cmd.addAll(GeneratorTls.SERVER_FLAGS);
+            }
             cmd.addAll(List.of("-cp", o.jar.toString(), spec.program()));
         }
         cmd.addAll(spec.args());
+        if (spec.tls()) {
+            if (o.keystore == null) {
+                throw new IOException(spec.id() + " serves wss: no keystore made for this run");
+            }
+            cmd.addAll(List.of("--keystore", o.keystore.toString(), "--storepass", TestCertificate.PASSWORD));
+        }
         cmd.addAll(List.of("--port", "0"));
         pb.command(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process p = pb.start();

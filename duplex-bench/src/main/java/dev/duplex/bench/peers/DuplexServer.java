@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * back part by part as it arrives ({@code WebSocketHandler.echo()}, as the {@code duplex echo} app
  * does: a large message is never held whole; {@code --mode echo-whole} waits for whole messages); {@code --mode broadcast} (the chat room) prepares each message once as a {@link Broadcast} and
  * queues the same frame bytes on every open connection. One event loop per core (the default),
- * permessage-deflate off, frame and message limits at {@link Peers#MAX_MESSAGE}.
+ * permessage-deflate off, frame and message limits at {@link Peers#MAX_MESSAGE}. With
+ * {@code --keystore FILE --storepass PW} it serves {@code wss} through its public {@code tls(SSLContext)}.
  */
 public final class DuplexServer {
     public static void main(String[] args) {
@@ -23,6 +24,10 @@ public final class DuplexServer {
                 .port(Peers.port(args))
                 .permessageDeflate(false)
                 .limits(Limits.DEFAULTS.withMaxFrameSize(Peers.MAX_MESSAGE).withMaxMessageSize(Peers.MAX_MESSAGE));
+        javax.net.ssl.SSLContext tls = Peers.jdkTls(args);
+        if (tls != null) {
+            b.tls(tls); // wss: the JDK's SSLEngine, its defaults (the generator pins suite and group)
+        }
         if (broadcast) {
             b.route("/", ws -> ws.onmessage(m -> Broadcast.text(m.text()).sendTo(self.get().connections())));
         } else if (mode.equals("echo-whole")) {

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -11,14 +12,31 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 /**
  * Jetty 12 echo on the Jetty WebSocket API ({@code jetty-websocket-jetty-server}): a connector with
  * one selector per core, message and frame limits at {@link Peers#MAX_MESSAGE}, idle timeouts long
- * enough for the idle-connections workload. permessage-deflate is only negotiated when the client
+ * enough for the idle-connections workload; {@code wss} with {@code --keystore FILE --storepass PW}. permessage-deflate is only negotiated when the client
  * offers it, and the load generator never does.
  */
 public final class JettyEchoServer {
     public static void main(String[] args) throws Exception {
         Peers.quiet();
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server, 1, Peers.threads());
+        String keystore = Peers.option(args, "--keystore", null);
+        ServerConnector connector;
+        if (keystore == null) {
+            connector = new ServerConnector(server, 1, Peers.threads());
+        } else {
+            // wss: the JDK's SSLEngine through Jetty's SslConnectionFactory, its defaults otherwise
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(keystore);
+            tls.setKeyStoreType("PKCS12");
+            tls.setKeyStorePassword(Peers.option(args, "--storepass", ""));
+            tls.setSniRequired(false);
+            // Jetty picks its suites from all the JDK supports, not the JDK's enabled list: pass that list on.
+            String suites = System.getProperty("jdk.tls.server.cipherSuites");
+            if (suites != null) {
+                tls.setIncludeCipherSuites(suites.split(","));
+            }
+            connector = new ServerConnector(server, 1, Peers.threads(), tls);
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(Peers.port(args));
         connector.setAcceptQueueSize(4096);

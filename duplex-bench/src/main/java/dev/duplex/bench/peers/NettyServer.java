@@ -27,11 +27,17 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLException;
 
 /**
  * Netty 4.2 WebSocket server, written the way Netty's own examples and tuning advice say:
- * {@code --transport nio|epoll}, {@code --mode echo|broadcast}. One event loop per core, no
+ * {@code --transport nio|epoll}, {@code --mode echo|broadcast}, {@code wss} with {@code --keystore}
+ * (see {@code tls}). One event loop per core, no
  * compression handler, frame and message limits at {@link Peers#MAX_MESSAGE}. Echo writes each
  * message back and flushes once per read batch ({@code channelReadComplete}); broadcast hands the
  * received frame to {@link ChannelGroup#writeAndFlush} (payload shared, not copied, per member).
@@ -53,6 +59,7 @@ public final class NettyServer {
                 .maxFramePayloadLength(Peers.MAX_MESSAGE)
                 .build();
         ChannelInboundHandlerAdapter app = broadcast ? new Broadcast(members) : new Echo();
+        SslContext tls = tls(args);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(serverClass)
@@ -61,6 +68,9 @@ public final class NettyServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(
                                 new HttpServerCodec(),
                                 new HttpObjectAggregator(8192),
@@ -72,6 +82,27 @@ public final class NettyServer {
         Channel server = b.bind("127.0.0.1", Peers.port(args)).sync().channel();
         Peers.ready(((InetSocketAddress) server.localAddress()).getPort());
         server.closeFuture().sync();
+    }
+
+    /**
+     * {@code --keystore FILE --storepass PW [--tls jdk|openssl]}: {@code wss} through Netty's
+     * {@code SslHandler} with the JDK's {@code SSLEngine} or BoringSSL's ({@code netty-tcnative}),
+     * each with its defaults (the generator pins the suite and the group); null for plain {@code ws}.
+     */
+    private static SslContext tls(String[] args) throws SSLException {
+        Peers.KeyAndChain key = Peers.keyAndChain(args);
+        if (key == null) {
+            return null;
+        }
+        boolean openssl = Peers.option(args, "--tls", "jdk").equals("openssl");
+        if (openssl && !OpenSsl.isAvailable()) {
+            throw new SSLException("OpenSSL (netty-tcnative) is not available", OpenSsl.unavailabilityCause());
+        }
+        // The key itself, as Netty's examples pass it: with a KeyManagerFactory the OpenSSL provider
+        // converts the key material on every handshake.
+        return SslContextBuilder.forServer(key.key(), key.chain())
+                .sslProvider(openssl ? SslProvider.OPENSSL : SslProvider.JDK)
+                .build();
     }
 
     @Sharable

@@ -56,7 +56,25 @@ class GeneratorTest {
                 .hasMessageContaining("close");
     }
 
-    private static final class Recorder implements FrameReader.Sink {
+    @Test
+    void readsTheCloseCodeSplitAtEveryByte() throws IOException {
+        // A close frame with 1000 and a reason, then one with no body (1005 stands for none).
+        byte[] wire = HexFormat.of().parseHex("880403e8" + "6f6b" + "8800");
+        List<Integer> codes = new ArrayList<>();
+        FrameReader reader = new FrameReader();
+        FrameReader.Sink sink = new Recorder() {
+            @Override
+            public void closeFrame(int code) {
+                codes.add(code);
+            }
+        };
+        for (byte x : wire) {
+            reader.read(ByteBuffer.wrap(new byte[] {x}), sink);
+        }
+        assertThat(codes).containsExactly(1000, 1005);
+    }
+
+    private static class Recorder implements FrameReader.Sink {
         final List<String> events = new ArrayList<>();
         final StringBuilder payload = new StringBuilder();
 
