@@ -188,7 +188,7 @@ final class ClientDialer implements EventLoop.Handler {
         done = true;
         cancelTimeout();
         key.attach(connection);
-        connection.dialed(channel, key, tls, leftover);
+        connection.dialed(new NioSocket(key), tls, leftover);
     }
 
     /** An engine for the server's name: SNI for host names, RFC 6125 host name verification as HTTPS does. */

@@ -60,17 +60,52 @@ public final class EventLoop implements java.util.concurrent.Executor {
     private java.util.ArrayList<Flushable> deferred;
 
     EventLoop(String name, Clock clock, boolean daemon) {
+        this(name, clock, daemon, null);
+    }
+
+    /** {@code driver} null: the loop's own thread is made and started. */
+    private EventLoop(String name, Clock clock, boolean daemon, Thread driver) {
         this.clock = clock;
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }
-        this.thread = Thread.ofPlatform().name(name).daemon(daemon).unstarted(this::run);
-        if (clock instanceof ManualClock manual) {
-            manual.onAdvance(wakeupTask);
+        if (driver != null) {
+            this.thread = driver;
+            return;
         }
+        this.thread = Thread.ofPlatform().name(name).daemon(daemon).unstarted(this::run);
+        clock.watch(wakeupTask);
         thread.start();
+    }
+
+    /**
+     * A loop with no thread of its own, for tests: the calling thread is its loop thread and runs its
+     * work by calling {@link #runDue()}, so a connection on an in-memory socket and a
+     * {@link ManualClock} is driven step by step, with nothing running behind the test's back.
+     */
+    static EventLoop drivenByCaller(Clock clock) {
+        return new EventLoop(null, clock, true, Thread.currentThread());
+    }
+
+    /**
+     * A loop {@link #drivenByCaller driven by its caller}: runs the posted tasks and the timers due on
+     * its clock, in turn, until none is left.
+     */
+    void runDue() {
+        assert inEventLoop();
+        do {
+            runTasks();
+            runTimers();
+        } while (!tasks.isEmpty() || selectTimeoutMillis() == 0);
+    }
+
+    /** A loop {@link #drivenByCaller driven by its caller}: stops it as its own thread would. */
+    void stopDriven() {
+        assert inEventLoop();
+        stopping = true;
+        closeAll();
     }
 
     /** Whether the caller runs on this loop's thread. */
@@ -170,7 +205,7 @@ public final class EventLoop implements java.util.concurrent.Executor {
         return p;
     }
 
-    /** One instance, so the manual clock can remove what it was given (each {@code this::wakeup} is new). */
+    /** One instance, so the clock can forget what it was given (each {@code this::wakeup} is new). */
     private final Runnable wakeupTask = this::wakeup;
 
     void wakeup() {
@@ -204,7 +239,7 @@ public final class EventLoop implements java.util.concurrent.Executor {
                 selector.selectNow(dispatcher);
             } else {
                 awake.set(false);
-                // A task, a stop or a clock advance (ManualClock) that came before awake was cleared
+                // A task, a stop or a clock's jump (Clock.watch) that came before awake was cleared
                 // found it still set and did not wake the selector: look again before blocking.
                 long timeoutMillis = selectTimeoutMillis();
                 if (timeoutMillis == 0) {
@@ -326,9 +361,7 @@ public final class EventLoop implements java.util.concurrent.Executor {
         } catch (IOException ignored) {
             // nothing left to do
         }
-        if (clock instanceof ManualClock manual) {
-            manual.removeOnAdvance(wakeupTask);
-        }
+        clock.unwatch(wakeupTask);
         terminated.complete(null);
     }
 

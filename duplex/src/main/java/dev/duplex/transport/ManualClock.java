@@ -25,11 +25,13 @@ public final class ManualClock implements Clock {
         onAdvance.forEach(Runnable::run);
     }
 
-    void onAdvance(Runnable r) {
-        onAdvance.add(r);
+    @Override
+    public void watch(Runnable onJump) {
+        onAdvance.add(onJump);
     }
 
-    void removeOnAdvance(Runnable r) {
-        onAdvance.remove(r);
+    @Override
+    public void unwatch(Runnable onJump) {
+        onAdvance.remove(onJump);
     }
 }

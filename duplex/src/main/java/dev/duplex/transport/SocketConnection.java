@@ -21,7 +21,6 @@ import javax.net.ssl.SSLException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -99,13 +98,27 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
     /** Takes over an accepted socket (on {@code loop}). */
     static void serve(EventLoop loop, SocketChannel ch, ConnectionConfig config, SSLContext sslContext,
                       ServerCallbacks callbacks) {
+        SelectionKey k;
+        try {
+            k = loop.register(ch, SelectionKey.OP_READ, null);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "could not register an accepted connection", e);
+            closeQuietly(ch);
+            return;
+        }
+        k.attach(serve(loop, new NioSocket(k), config, sslContext, callbacks)); // nothing selects before this
+    }
+
+    /** Takes over an accepted socket, NIO or in memory (on {@code loop}); the connection is CONNECTING. */
+    static SocketConnection serve(EventLoop loop, WireSocket socket, ConnectionConfig config, SSLContext sslContext,
+                                  ServerCallbacks callbacks) {
         SocketConnection c = new SocketConnection(loop, Role.SERVER, config);
         c.callbacks = callbacks;
         c.http = new ServerHttpExchange(c, callbacks, config);
         c.phase = Phase.HTTP;
         try {
-            c.remote = (InetSocketAddress) ch.getRemoteAddress();
-            c.local = (InetSocketAddress) ch.getLocalAddress();
+            c.remote = socket.remoteAddress();
+            c.local = socket.localAddress();
             TlsSession tls = null;
             if (sslContext != null) {
                 SSLEngine engine = sslContext.createSSLEngine();
@@ -114,7 +127,7 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
                 TransportMetrics.TLS_SESSIONS.incrementAndGet();
                 c.phase = Phase.TLS;
             }
-            c.wire = new Wire(ch, loop.register(ch, SelectionKey.OP_READ, c), tls, config.metrics());
+            c.wire = new Wire(socket, tls, config.metrics());
             c.handshakeTimer = loop.schedule(c::onHandshakeTimeout, config.nanos(config.handshakeTimeout()));
             if (tls != null) {
                 tls.begin();
@@ -122,10 +135,12 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "could not set up an accepted connection", e);
             if (c.wire == null) {
-                closeQuietly(ch);
+                socket.close();
+                TransportMetrics.SOCKETS.decrementAndGet();
             }
             c.closeSocket();
         }
+        return c;
     }
 
     /** Starts a client connection attempt; the returned channel is CONNECTING. */
@@ -143,12 +158,12 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
      * The dialer is done: TCP (through the proxy, if any) is up. {@code leftover} holds bytes read
      * past the proxy's answer, or is null. TLS, then the opening handshake, follow here.
      */
-    void dialed(SocketChannel ch, SelectionKey k, TlsSession session, ByteBuffer leftover) {
+    void dialed(WireSocket socket, TlsSession session, ByteBuffer leftover) {
         dialer = null;
-        wire = new Wire(ch, k, session, config.metrics());
+        wire = new Wire(socket, session, config.metrics());
         try {
-            remote = (InetSocketAddress) ch.getRemoteAddress();
-            local = (InetSocketAddress) ch.getLocalAddress();
+            remote = socket.remoteAddress();
+            local = socket.localAddress();
         } catch (IOException e) {
             failConnect(ConnectException.Step.CONNECT, "connection lost", e);
             return;
@@ -179,10 +194,13 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
 
     @Override
     public void onReady(SelectionKey k) {
-        if (!k.isValid()) {
-            return;
+        if (k.isValid()) {
+            onReady(k.readyOps());
         }
-        int ready = k.readyOps();
+    }
+
+    /** The socket is ready for {@code ready} ({@link SelectionKey} bits): writes first, then reads. */
+    void onReady(int ready) {
         if ((ready & SelectionKey.OP_WRITE) != 0 && phase != Phase.CLOSED) {
             flush();
         }

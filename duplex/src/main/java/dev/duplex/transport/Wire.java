@@ -7,13 +7,13 @@ import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 
 /**
  * The bytes on one connection's socket: reads, TLS (unwrap on the way in, wrap on the way out, when
- * there is a session), the write queue and what the socket takes of it, and the key's interest set
- * (write interest while bytes wait, read interest unless reading is paused for a reason). It knows
- * nothing of HTTP or WebSockets. Loop thread only.
+ * there is a session), the write queue and what the socket takes of it, and the socket's interest
+ * set (write interest while bytes wait, read interest unless reading is paused for a reason). It
+ * knows nothing of HTTP or WebSockets, nor of NIO: the socket is a {@link WireSocket}. Loop thread
+ * only.
  */
 final class Wire {
 
@@ -26,8 +26,7 @@ final class Wire {
     /** Encrypted bytes prepared per flush step. */
     private static final int TLS_BATCH = 64 * 1024;
 
-    private final SocketChannel channel;
-    private final SelectionKey key;
+    private final WireSocket socket;
     private final TlsSession tls;
     /** Counts the bytes that cross the socket (after TLS). */
     private final WebSocketMetrics metrics;
@@ -38,15 +37,10 @@ final class Wire {
     private WriteQueue queue = new WriteQueue();
     private int readPaused;
 
-    Wire(SocketChannel channel, SelectionKey key, TlsSession tls, WebSocketMetrics metrics) {
-        this.channel = channel;
-        this.key = key;
+    Wire(WireSocket socket, TlsSession tls, WebSocketMetrics metrics) {
+        this.socket = socket;
         this.tls = tls;
         this.metrics = metrics;
-    }
-
-    SocketChannel channel() {
-        return channel;
     }
 
     TlsSession tls() {
@@ -62,7 +56,7 @@ final class Wire {
 
     /** Reads into {@code buf}: bytes read, 0 for none now, -1 at the peer's EOF. */
     int read(ByteBuffer buf) throws IOException {
-        int n = channel.read(buf);
+        int n = socket.read(buf);
         if (n > 0) {
             metrics.bytesReceived(n);
         }
@@ -140,7 +134,7 @@ final class Wire {
 
     /** Whether the channel can take writes (connected and not closed). */
     boolean writable() {
-        return channel.isConnected();
+        return socket.isConnected();
     }
 
     /** Writes what the socket takes (encrypting first under TLS); returns the credit of what left. */
@@ -151,7 +145,7 @@ final class Wire {
             }
             long before = queue.bytes();
             try {
-                return queue.writeTo(channel, pool);
+                return queue.writeTo(socket, pool);
             } finally {
                 metrics.bytesSent(before - queue.bytes());
             }
@@ -188,7 +182,7 @@ final class Wire {
         }
         out.flip();
         try {
-            metrics.bytesSent(channel.write(out));
+            metrics.bytesSent(socket.write(out));
         } finally {
             out.compact();
         }
@@ -197,7 +191,7 @@ final class Wire {
     /** Writes what TLS has ready (an alert, a close_notify), best effort. */
     void writeTlsQuietly() {
         try {
-            if (tls != null && channel.isOpen()) {
+            if (tls != null && socket.isOpen()) {
                 writeNetOut();
             }
         } catch (IOException | RuntimeException ignored) {
@@ -205,19 +199,15 @@ final class Wire {
         }
     }
 
-    /**
-     * Sets the key's interest set when it changes. The key is the only copy of it (a server keeps
-     * one connection per idle socket: no field for what the key already holds); reading it is a
-     * plain field read, setting it queues a selector update, so it is only set on a change.
-     */
+    /** Sets the socket's interest set when it changes (setting it may cost a selector update). */
     private void setInterest(int ops) {
-        if (key.isValid() && key.interestOps() != ops) {
-            key.interestOps(ops);
+        if (socket.interestOps() != ops) {
+            socket.interestOps(ops);
         }
     }
 
     private int interestOps() {
-        return key.isValid() ? key.interestOps() : 0;
+        return socket.interestOps();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -228,16 +218,11 @@ final class Wire {
      * effort); the session's buffers go back. Returns the credit of what was still queued.
      */
     long close(boolean closeNotify, BufferPool pool) {
-        key.cancel();
         if (tls != null && closeNotify) {
             tls.closeOutbound();
             writeTlsQuietly();
         }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        socket.close();
         TransportMetrics.SOCKETS.decrementAndGet();
         if (tls != null) {
             tls.release();
