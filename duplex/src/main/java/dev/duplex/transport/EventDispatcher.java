@@ -19,7 +19,7 @@ import java.util.concurrent.Executor;
  */
 final class EventDispatcher {
 
-    private final SocketConnection connection;
+    private final CorePump connection;
     private final EventLoop loop;
     private final SerialExecutor serial;
     private final int highWater;
@@ -45,7 +45,7 @@ final class EventDispatcher {
         }
     }
 
-    EventDispatcher(SocketConnection connection, EventLoop loop, ConnectionConfig config) {
+    EventDispatcher(CorePump connection, EventLoop loop, ConnectionConfig config) {
         this.connection = connection;
         this.loop = loop;
         Executor e = config.eventExecutor();

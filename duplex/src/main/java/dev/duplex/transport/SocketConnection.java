@@ -1,19 +1,14 @@
 package dev.duplex.transport;
 
 import dev.duplex.internal.ProtocolAccess;
-import dev.duplex.metrics.Limit;
-import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.CloseCode;
 import dev.duplex.protocol.Connection;
 import dev.duplex.protocol.DeflateParameters;
-import dev.duplex.protocol.LentPart;
 import dev.duplex.protocol.PreparedMessage;
 import dev.duplex.protocol.ProtocolEvent;
-import dev.duplex.protocol.ProtocolException;
 import dev.duplex.protocol.Role;
 import dev.duplex.protocol.ServerHandshake;
 import dev.duplex.protocol.State;
-import dev.duplex.protocol.Utf8;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -39,32 +34,20 @@ import java.util.concurrent.TimeoutException;
  * <p>Confined to its event loop, except the {@link WsChannel} methods, which may be called from any
  * thread: they read volatile state and post commands.
  */
-final class SocketConnection extends ChannelFace implements EventLoop.Handler, EventLoop.Closeable, EventLoop.Flushable {
+final class SocketConnection extends CorePump implements EventLoop.Handler, EventLoop.Closeable {
 
     private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
     /** The core's transport hooks (not on its exported API). */
     private static final ProtocolAccess CORE = ProtocolAccess.get();
 
-    private enum Phase { DIALING, TLS, HTTP, OPEN, CLOSED }
-
     /** Reads per readiness event before yielding to other channels. */
     private static final int MAX_READS = 4;
-    /** Queued bytes past which a batch writes before it ends. */
-    private static final int EARLY_WRITE = 256 * 1024;
 
     private final Role role;
-    private final ConnectionConfig config;
-    /** Null when listeners run on the loop (a server's default). */
-    private final EventDispatcher dispatcher;
 
-    // Loop-confined state
-    /** The socket's bytes; null while a client is still dialing. */
-    private Wire wire;
+    // Loop-confined state (the pump's is CorePump's)
     /** The layer above's object for this channel (see {@link #attach}). */
     private Object attachment;
-    private Phase phase;
-    private Connection conn;
-    private ChannelListener listener;
     /** The HTTP exchange before the upgrade; null once open. */
     private HttpPhase http;
     /** A client's dialer until it hands the channel over. */
@@ -73,23 +56,13 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
     private ClientUpgrade upgrade;
     /** The server's callbacks (the end of the connection is reported to them). */
     private ServerCallbacks callbacks;
-    private boolean inBatch;
-    /** Whether a flush of this connection waits for the end of the loop's step (EventLoop.deferFlush). */
-    private boolean flushDeferred;
-    /** Whether this batch delivered parts lent from the read buffer (see onAppBytes). */
-    private boolean lentParts;
-    private boolean delivering;
-    private boolean closeAfterFlush;
-    private boolean closedDelivered;
     private Timer handshakeTimer;
     private Timer closeTimer;
     private KeepAlive keepAlive;
 
     private SocketConnection(EventLoop loop, Role role, ConnectionConfig config) {
-        super(loop);
+        super(loop, config);
         this.role = role;
-        this.config = config;
-        this.dispatcher = config.eventExecutor() == null ? null : new EventDispatcher(this, loop, config);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -320,7 +293,8 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
         }
     }
 
-    private void onIoFailure(IOException e) {
+    @Override
+    void onIoFailure(IOException e) {
         terminate(ConnectException.Step.CONNECT, "I/O error: " + e.getMessage(), e);
     }
 
@@ -408,189 +382,6 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
         }
     }
 
-    /** Moves the core's output to the write queue and its events to the listener; arms close timers. */
-    private void pump() {
-        if (conn == null) {
-            return;
-        }
-        drainOutbound(0);
-        if (!delivering) {
-            // A handler that closes or sends while being called re-enters here: its events wait for
-            // this loop, so handlers are never nested.
-            delivering = true;
-            try {
-                deliverEvents();
-            } finally {
-                delivering = false;
-            }
-            // Polling the last event may have failed the connection (a violation held back until
-            // the messages before it were delivered): its close frame goes out now.
-            drainOutbound(0);
-        }
-        updateReadyState(conn.state());
-        if (phase == Phase.OPEN && conn.closeExpected() && closeTimer == null) {
-            closeTimer = loop.schedule(this::onCloseTimeout, config.nanos(config.closeTimeout()));
-        }
-        if (conn.shouldCloseTransport()) {
-            closeAfterFlush = true;
-        }
-    }
-
-    private void deliverEvents() {
-        ProtocolEvent e;
-        while (!(dispatcher != null && CORE.closeHeld(conn) && !dispatcher.idle())
-                && (e = conn.pollEvent()) != null) {
-            if (e instanceof ProtocolEvent.Closed c) {
-                if (closedDelivered) {
-                    continue;
-                }
-                closedDelivered = true;
-                countClosed(c);
-            } else if (e instanceof ProtocolEvent.TextMessage || e instanceof ProtocolEvent.BinaryMessage
-                    || (e instanceof ProtocolEvent.MessagePart p && p.last())) {
-                config.metrics().messageReceived();
-            }
-            if (e instanceof LentPart p) {
-                if (dispatcher != null) {
-                    // the listener runs later, on another thread: the view would be gone by then
-                    e = p.keep();
-                } else {
-                    lentParts = true;
-                }
-            }
-            deliver(e);
-        }
-    }
-
-    private void countClosed(ProtocolEvent.Closed c) {
-        WebSocketMetrics m = config.metrics();
-        m.connectionClosed(c.code().code());
-        if (c.cause() instanceof ProtocolException pe) {
-            Limit limit = Limit.of(pe.violation());
-            if (limit != null) {
-                m.limitExceeded(limit);
-            }
-        }
-    }
-
-    private static ByteBuffer copyOf(ByteBuffer b) {
-        return ByteBuffer.allocate(b.remaining()).put(b.duplicate()).flip().asReadOnlyBuffer();
-    }
-
-    private void drainOutbound(long credit) {
-        ByteBuffer b;
-        ByteBuffer last = null;
-        while ((b = conn.pollOutbound()) != null) {
-            if (last != null) {
-                wire.queue().add(last, 0);
-            }
-            last = b;
-        }
-        if (last != null) {
-            wire.queue().add(last, credit);
-        } else if (credit != 0) {
-            addBuffered(-credit);
-        }
-        if (wire.queuedBytes() > config.maxBufferedBytes() && conn.state() != State.CLOSED) {
-            // WHATWG "flag the WebSocket as full": fail rather than buffer without bound.
-            config.metrics().limitExceeded(Limit.SEND_QUEUE);
-            config.metrics().slowConsumerClosed();
-            conn.fail(CloseCode.ABNORMAL_CLOSURE, "send queue over its limit",
-                    new IOException("send queue over " + config.maxBufferedBytes() + " bytes"));
-            release(wire.clearQueue(loop.bufferPool()));
-            closeAfterFlush = true;
-        } else {
-            if ((inBatch || flushDeferred) && wire.queuedBytes() > EARLY_WRITE) {
-                writeOut(); // do not let a burst of sends pile up until the end of the batch
-            }
-            if (wire.queuedBytes() > config.writeHighWater()) {
-                wire.pauseReading(Wire.PAUSE_WRITES);
-            }
-        }
-    }
-
-    private void updateReadyState(State s) {
-        if (s.ordinal() > readyState.ordinal()) {
-            readyState = s;
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Writing
-
-    @Override
-    public void flushDeferred() {
-        flushDeferred = false;
-        if (!inBatch) {
-            flush();
-        }
-    }
-
-    /** Writes what the socket takes, sets write interest, and closes once drained if the protocol said so. */
-    private void flush() {
-        if (!writeOut()) {
-            return;
-        }
-        wire.updateWriteInterest();
-        if (closeAfterFlush && !wire.pending()) {
-            closeSocket();
-            return;
-        }
-        if (wire.pausedFor(Wire.PAUSE_WRITES) && wire.queuedBytes() <= config.writeLowWater()) {
-            wire.resumeReading(Wire.PAUSE_WRITES);
-        }
-    }
-
-    /** Writes what the socket takes; false when the connection is (now) closed. Never closes on success. */
-    private boolean writeOut() {
-        if (phase == Phase.CLOSED || wire == null || !wire.writable()) {
-            return phase != Phase.CLOSED && wire != null;
-        }
-        try {
-            wrote(wire.write(loop.bufferPool()));
-            return true;
-        } catch (IOException e) {
-            if (inBatch) {
-                // fail later, outside the batch, where closing is safe
-                release(wire.clearQueue(loop.bufferPool()));
-                closeAfterFlush = true;
-                if (conn != null) {
-                    conn.fail(CloseCode.ABNORMAL_CLOSURE, "", e);
-                }
-                return true;
-            }
-            onIoFailure(e);
-            return false;
-        }
-    }
-
-    /** Credit of bytes that left (not dropped): out of bufferedAmount, and told to the listener. */
-    private void wrote(long credit) {
-        if (credit != 0) {
-            addBuffered(-credit);
-            ChannelListener l = listener;
-            if (l != null) {
-                try {
-                    l.onWritten(this, credit);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "write notification failed", e);
-                }
-            }
-        }
-    }
-
-    /** Credit of bytes dropped unwritten: out of bufferedAmount only. */
-    private void release(long credit) {
-        if (credit != 0) {
-            addBuffered(-credit);
-        }
-    }
-
-    @Override
-    public WebSocketMetrics metrics() {
-        return config.metrics();
-    }
-
     @Override
     public void attach(Object o) {
         attachment = o;
@@ -602,53 +393,19 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Delivering events
-
-    private void deliver(Object event) {
-        if (dispatcher == null) {
-            callListener(event);
-        } else if (dispatcher.dispatch(event) && wire != null) {
-            wire.pauseReading(Wire.PAUSE_EVENTS);
-        }
-    }
-
-    /** EventDispatcher, on the loop: the listener is back at the low water mark. */
-    void onListenerCaughtUp() {
-        if (wire != null && phase != Phase.CLOSED) {
-            wire.resumeReading(Wire.PAUSE_EVENTS);
-        }
-    }
-
-    /** EventDispatcher, on the loop: every event before a held close has been handled. */
-    void onDispatcherIdle() {
-        pump();
-        flush();
-    }
-
-    /** Calls the listener (on the loop, or on the dispatcher's executor). */
-    void callListener(Object event) {
-        ChannelListener l = listener;
-        if (l == null) {
-            return;
-        }
-        try {
-            if (event instanceof OpenInfo info) {
-                l.onOpen(this, info);
-            } else {
-                l.onEvent(this, (ProtocolEvent) event);
-            }
-        } catch (Throwable t) {
-            LOG.log(Level.WARNING, "WebSocket listener threw", t);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
     // Timers (the keep-alive ones ask through the methods below)
 
     private void onHandshakeTimeout() {
         handshakeTimer = null;
         if (phase != Phase.OPEN) {
             failConnect(ConnectException.Step.TIMEOUT, "opening handshake timed out", new TimeoutException());
+        }
+    }
+
+    @Override
+    void onCloseExpected() {
+        if (closeTimer == null) {
+            closeTimer = loop.schedule(this::onCloseTimeout, config.nanos(config.closeTimeout()));
         }
     }
 
@@ -726,7 +483,8 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
     }
 
     /** Releases everything: socket, TLS buffers, queued bytes, the protocol connection. Idempotent. */
-    private void closeSocket() {
+    @Override
+    void closeSocket() {
         if (phase == Phase.CLOSED) {
             return;
         }
@@ -755,9 +513,7 @@ final class SocketConnection extends ChannelFace implements EventLoop.Handler, E
         if (conn != null) {
             conn.release();
             TransportMetrics.CONNECTIONS.decrementAndGet();
-            if (!delivering) {
-                deliverEvents();
-            } // else the delivering loop further up the stack picks them up
+            deliverRemainingEvents();
             for (ByteBuffer b; (b = conn.pollOutbound()) != null; ) {
                 loop.bufferPool().recycle(b); // discarded
             }
