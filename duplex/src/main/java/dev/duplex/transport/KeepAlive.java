@@ -1,5 +1,7 @@
 package dev.duplex.transport;
 
+import java.util.concurrent.TimeoutException;
+
 /**
  * The keep-alive timers of one open connection: it closes the connection (1001) after an idle
  * timeout without a byte read, and pings it after a quiet ping interval, failing it (1006) when
@@ -79,7 +81,7 @@ final class KeepAlive {
                 if (readSincePing) {
                     pingSentAt = -1;
                 } else if (now - pingSentAt >= pongNanos) {
-                    connection.failNoPong();
+                    connection.failOpen(new TimeoutException("no pong within the deadline"));
                     return;
                 }
             }

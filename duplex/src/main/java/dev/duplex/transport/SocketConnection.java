@@ -19,7 +19,6 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One connection on its event loop: the only place where bytes move between a socket and the
@@ -56,9 +55,8 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
     private ClientUpgrade upgrade;
     /** The server's callbacks (the end of the connection is reported to them). */
     private ServerCallbacks callbacks;
-    private Timer handshakeTimer;
-    private Timer closeTimer;
-    private KeepAlive keepAlive;
+    /** Null while no timer runs. */
+    private ConnectionTimers timers;
 
     private SocketConnection(EventLoop loop, Role role, ConnectionConfig config) {
         super(loop, config);
@@ -101,7 +99,7 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
                 c.phase = Phase.TLS;
             }
             c.wire = new Wire(socket, tls, config.metrics());
-            c.handshakeTimer = loop.schedule(c::onHandshakeTimeout, config.nanos(config.handshakeTimeout()));
+            c.timers().startHandshake();
             if (tls != null) {
                 tls.begin();
             }
@@ -141,7 +139,7 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
             failConnect(ConnectException.Step.CONNECT, "connection lost", e);
             return;
         }
-        handshakeTimer = loop.schedule(this::onHandshakeTimeout, config.nanos(config.handshakeTimeout()));
+        timers().startHandshake();
         http = upgrade;
         upgrade = null;
         if (session != null) {
@@ -200,8 +198,8 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
             if (n == 0) {
                 return;
             }
-            if (keepAlive != null) {
-                keepAlive.onRead();
+            if (timers != null) {
+                timers.onRead();
             }
             buf.flip();
             onBytes(buf);
@@ -320,10 +318,7 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
 
     /** A kept-alive server connection waits for its next request: a full handshake timeout again. */
     void restartHandshakeTimer() {
-        if (handshakeTimer != null) {
-            handshakeTimer.cancel();
-        }
-        handshakeTimer = loop.schedule(this::onHandshakeTimeout, config.nanos(config.handshakeTimeout()));
+        timers().startHandshake();
     }
 
     /** Writes the 101 and opens the WebSocket. */
@@ -370,11 +365,11 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
         extensions = ext == null ? "" : ext;
         phase = Phase.OPEN;
         readyState = State.OPEN;
-        if (handshakeTimer != null) {
-            handshakeTimer.cancel();
-            handshakeTimer = null;
+        ConnectionTimers t = timers();
+        t.opened();
+        if (!t.running()) {
+            timers = null;
         }
-        keepAlive = KeepAlive.start(loop, this, config);
         deliver(info);
         CommandQueue q = commands;
         if (q != null) {
@@ -393,31 +388,16 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Timers (the keep-alive ones ask through the methods below)
+    // Timers (ConnectionTimers and KeepAlive; these are what they ask of the connection)
 
-    private void onHandshakeTimeout() {
-        handshakeTimer = null;
-        if (phase != Phase.OPEN) {
-            failConnect(ConnectException.Step.TIMEOUT, "opening handshake timed out", new TimeoutException());
-        }
+    private ConnectionTimers timers() {
+        ConnectionTimers t = timers;
+        return t != null ? t : (timers = new ConnectionTimers(this));
     }
 
     @Override
     void onCloseExpected() {
-        if (closeTimer == null) {
-            closeTimer = loop.schedule(this::onCloseTimeout, config.nanos(config.closeTimeout()));
-        }
-    }
-
-    private void onCloseTimeout() {
-        closeTimer = null;
-        if (phase == Phase.CLOSED) {
-            return;
-        }
-        // RFC 6455 7.1.1: the peer did not finish the closing handshake in time: drop TCP.
-        conn.fail(CloseCode.ABNORMAL_CLOSURE, "", new TimeoutException("closing handshake timed out"));
-        pump();
-        closeSocket();
+        timers().closeExpected();
     }
 
     boolean isOpenForKeepAlive() {
@@ -429,13 +409,6 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
         conn.sendClose(CloseCode.GOING_AWAY, "idle timeout");
         pump();
         flush();
-    }
-
-    /** KeepAlive: no pong (nor any byte) within the pong timeout. */
-    void failNoPong() {
-        conn.fail(CloseCode.ABNORMAL_CLOSURE, "", new TimeoutException("no pong within the deadline"));
-        pump();
-        closeSocket();
     }
 
     /** KeepAlive: the connection has been quiet for the ping interval. */
@@ -457,12 +430,17 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
             return;
         }
         if (conn != null) {
-            conn.fail(CloseCode.ABNORMAL_CLOSURE, "", cause);
-            pump();
-            closeSocket();
+            failOpen(cause);
         } else {
             failConnect(step, message, cause);
         }
+    }
+
+    /** The open WebSocket fails at once: 1006 with {@code cause}, its last events delivered, the socket closed. */
+    void failOpen(Throwable cause) {
+        conn.fail(CloseCode.ABNORMAL_CLOSURE, "", cause);
+        pump();
+        closeSocket();
     }
 
     /**
@@ -489,13 +467,9 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
             return;
         }
         phase = Phase.CLOSED;
-        for (Timer t : new Timer[] {handshakeTimer, closeTimer}) {
-            if (t != null) {
-                t.cancel();
-            }
-        }
-        if (keepAlive != null) {
-            keepAlive.cancel();
+        if (timers != null) {
+            timers.cancel();
+            timers = null;
         }
         if (dialer != null) {
             dialer.abort();
