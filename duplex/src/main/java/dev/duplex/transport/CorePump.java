@@ -6,6 +6,7 @@ import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.CloseCode;
 import dev.duplex.protocol.Connection;
 import dev.duplex.protocol.LentPart;
+import dev.duplex.protocol.PreparedMessage;
 import dev.duplex.protocol.ProtocolEvent;
 import dev.duplex.protocol.ProtocolException;
 import dev.duplex.protocol.State;
@@ -15,7 +16,8 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 
 /**
- * The pump between a protocol {@link Connection} and its socket: it moves the core's output into the
+ * The pump between a protocol {@link Connection} and its socket: it runs sends on the core (on the
+ * loop at once, or taken from the {@link CommandQueue}), moves the core's output into the
  * {@link Wire}'s write queue and out to the socket (partial writes, write interest, the write water
  * marks, the send queue's limit, {@code bufferedAmount}'s credit) and the core's events to the
  * listener (on the loop, or through an {@link EventDispatcher}). The connection built on it,
@@ -300,5 +302,86 @@ abstract class CorePump extends ChannelFace implements EventLoop.Flushable {
         } catch (Throwable t) {
             LOG.log(Level.WARNING, "WebSocket listener threw", t);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Sends on the loop (ChannelFace's, once on the loop)
+
+    /**
+     * {@code data}, or a copy when it is direct and this is not this connection's own read batch: a
+     * part lent by another connection's read (or a caller's direct buffer) may be queued past the read
+     * that lent it. Within the own batch, what is still queued at its end is copied then (onAppBytes).
+     */
+    @Override
+    ByteBuffer lendable(ByteBuffer data) {
+        if (data.isDirect() && !(loop.inEventLoop() && inBatch && !hasCommands())) {
+            return copyOf(data);
+        }
+        return data;
+    }
+
+    @Override
+    void runNow(int kind, Object payload, long credit) {
+        execute(kind, payload, credit);
+        if (!inBatch && !flushDeferred) {
+            if (loop.deferFlush(this)) {
+                flushDeferred = true; // sent from another connection's handler: see deferFlush
+            } else {
+                flush();
+            }
+        }
+    }
+
+    @Override
+    void runCommands() {
+        CommandQueue q = commands;
+        if (q == null) {
+            return;
+        }
+        q.beginRun();
+        if (conn == null) {
+            if (phase == Phase.CLOSED) {
+                for (CommandQueue.Command c; (c = q.poll()) != null; ) {
+                    release(c.credit());
+                }
+            }
+            return; // opened later: open() reschedules
+        }
+        boolean any = false;
+        for (CommandQueue.Command c; (c = q.poll()) != null; ) {
+            execute(c.kind(), c.payload(), c.credit());
+            any = true;
+        }
+        if (any && !inBatch) {
+            flush();
+        }
+    }
+
+    private void execute(int kind, Object payload, long credit) {
+        if (conn == null || conn.state() != State.OPEN || phase != Phase.OPEN) {
+            release(credit);
+            return;
+        }
+        if (CommandQueue.Command.endsMessage(kind)) {
+            config.metrics().messageSent();
+        }
+        switch (kind) {
+            case CommandQueue.Command.TEXT -> conn.sendText((String) payload);
+            // WsChannel: unchanged until written
+            case CommandQueue.Command.BINARY -> CORE.sendBinaryWithoutCopy(conn, (ByteBuffer) payload);
+            case CommandQueue.Command.PREPARED -> conn.sendPrepared((PreparedMessage) payload);
+            case CommandQueue.Command.PING -> conn.sendPing((ByteBuffer) payload);
+            case CommandQueue.Command.PONG -> conn.sendPong((ByteBuffer) payload);
+            default -> {
+                if ((kind & CommandQueue.Command.PART) == 0) {
+                    throw new AssertionError(kind);
+                }
+                // WsChannel.sendPart: unchanged until written (a lent view is copied at the batch's end)
+                CORE.sendPartWithoutCopy(conn, (kind & CommandQueue.Command.TEXT_PART) != 0, (ByteBuffer) payload,
+                        (kind & CommandQueue.Command.LAST_PART) != 0);
+            }
+        }
+        drainOutbound(credit);
+        updateReadyState(conn.state());
     }
 }

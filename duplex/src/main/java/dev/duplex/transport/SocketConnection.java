@@ -1,10 +1,8 @@
 package dev.duplex.transport;
 
-import dev.duplex.internal.ProtocolAccess;
 import dev.duplex.protocol.CloseCode;
 import dev.duplex.protocol.Connection;
 import dev.duplex.protocol.DeflateParameters;
-import dev.duplex.protocol.PreparedMessage;
 import dev.duplex.protocol.ProtocolEvent;
 import dev.duplex.protocol.Role;
 import dev.duplex.protocol.ServerHandshake;
@@ -21,14 +19,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
 /**
- * One connection on its event loop: the only place where bytes move between a socket and the
- * protocol core. It reads (through TLS when there is a session), feeds the HTTP exchange before the
- * upgrade ({@link HttpPhase}) and the core after it, moves the core's events to the listener (on
- * the loop, or through an {@link EventDispatcher}) and its output to the {@link WriteQueue}, sets
- * the key's interest, arms the handshake and close timers, and tears everything down once. What
- * comes before the channel exists (a client's name lookup, connect, proxy and TLS setup) is the
- * {@link ClientDialer}'s; the keep-alive timers are {@link KeepAlive}'s; sends from other threads
- * wait in a {@link CommandQueue}.
+ * One connection on its event loop, through its phases: it starts (a served socket, or a client's
+ * once the {@link ClientDialer} hands it over), reads (through TLS when there is a session), feeds
+ * the HTTP exchange before the upgrade ({@link HttpPhase}) and the core after it, opens, closes and
+ * tears everything down once. Moving the core's output and events is its base's, {@link CorePump};
+ * the socket's bytes are the {@link Wire}'s; the timers are {@link ConnectionTimers}'; sends from
+ * other threads wait in a {@link CommandQueue}.
  *
  * <p>Confined to its event loop, except the {@link WsChannel} methods, which may be called from any
  * thread: they read volatile state and post commands.
@@ -36,8 +32,6 @@ import java.nio.channels.SocketChannel;
 final class SocketConnection extends CorePump implements EventLoop.Handler, EventLoop.Closeable {
 
     private static final System.Logger LOG = System.getLogger(SocketConnection.class.getName());
-    /** The core's transport hooks (not on its exported API). */
-    private static final ProtocolAccess CORE = ProtocolAccess.get();
 
     /** Reads per readiness event before yielding to other channels. */
     private static final int MAX_READS = 4;
@@ -524,19 +518,6 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
         return loop.inEventLoop() && loop.bufferPool().lends(part);
     }
 
-    /**
-     * {@code data}, or a copy when it is direct and this is not this connection's own read batch: a
-     * part lent by another connection's read (or a caller's direct buffer) may be queued past the read
-     * that lent it. Within the own batch, what is still queued at its end is copied then (onAppBytes).
-     */
-    @Override
-    ByteBuffer lendable(ByteBuffer data) {
-        if (data.isDirect() && !(loop.inEventLoop() && inBatch && !hasCommands())) {
-            return copyOf(data);
-        }
-        return data;
-    }
-
     @Override
     public void pauseReading() {
         runOnLoop(() -> {
@@ -579,71 +560,6 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
                 flush();
             }
         }
-    }
-
-    @Override
-    void runNow(int kind, Object payload, long credit) {
-        execute(kind, payload, credit);
-        if (!inBatch && !flushDeferred) {
-            if (loop.deferFlush(this)) {
-                flushDeferred = true; // sent from another connection's handler: see deferFlush
-            } else {
-                flush();
-            }
-        }
-    }
-
-    @Override
-    void runCommands() {
-        CommandQueue q = commands;
-        if (q == null) {
-            return;
-        }
-        q.beginRun();
-        if (conn == null) {
-            if (phase == Phase.CLOSED) {
-                for (CommandQueue.Command c; (c = q.poll()) != null; ) {
-                    release(c.credit());
-                }
-            }
-            return; // opened later: open() reschedules
-        }
-        boolean any = false;
-        for (CommandQueue.Command c; (c = q.poll()) != null; ) {
-            execute(c.kind(), c.payload(), c.credit());
-            any = true;
-        }
-        if (any && !inBatch) {
-            flush();
-        }
-    }
-
-    private void execute(int kind, Object payload, long credit) {
-        if (conn == null || conn.state() != State.OPEN || phase != Phase.OPEN) {
-            release(credit);
-            return;
-        }
-        if (CommandQueue.Command.endsMessage(kind)) {
-            config.metrics().messageSent();
-        }
-        switch (kind) {
-            case CommandQueue.Command.TEXT -> conn.sendText((String) payload);
-            // WsChannel: unchanged until written
-            case CommandQueue.Command.BINARY -> CORE.sendBinaryWithoutCopy(conn, (ByteBuffer) payload);
-            case CommandQueue.Command.PREPARED -> conn.sendPrepared((PreparedMessage) payload);
-            case CommandQueue.Command.PING -> conn.sendPing((ByteBuffer) payload);
-            case CommandQueue.Command.PONG -> conn.sendPong((ByteBuffer) payload);
-            default -> {
-                if ((kind & CommandQueue.Command.PART) == 0) {
-                    throw new AssertionError(kind);
-                }
-                // WsChannel.sendPart: unchanged until written (a lent view is copied at the batch's end)
-                CORE.sendPartWithoutCopy(conn, (kind & CommandQueue.Command.TEXT_PART) != 0, (ByteBuffer) payload,
-                        (kind & CommandQueue.Command.LAST_PART) != 0);
-            }
-        }
-        drainOutbound(credit);
-        updateReadyState(conn.state());
     }
 
     private static void closeQuietly(SocketChannel ch) {
