@@ -1,14 +1,12 @@
 package dev.duplex.transport;
 
 import dev.duplex.internal.ProtocolAccess;
-import dev.duplex.metrics.Limit;
 import dev.duplex.metrics.WebSocketMetrics;
 import dev.duplex.protocol.CloseCode;
 import dev.duplex.protocol.Connection;
 import dev.duplex.protocol.LentPart;
 import dev.duplex.protocol.PreparedMessage;
 import dev.duplex.protocol.ProtocolEvent;
-import dev.duplex.protocol.ProtocolException;
 import dev.duplex.protocol.State;
 
 import java.io.IOException;
@@ -117,10 +115,9 @@ abstract class CorePump extends ChannelFace implements EventLoop.Flushable {
                     continue;
                 }
                 closedDelivered = true;
-                countClosed(c);
-            } else if (e instanceof ProtocolEvent.TextMessage || e instanceof ProtocolEvent.BinaryMessage
-                    || (e instanceof ProtocolEvent.MessagePart p && p.last())) {
-                config.metrics().messageReceived();
+                ConnectionMetrics.closed(config.metrics(), c);
+            } else {
+                ConnectionMetrics.received(config.metrics(), e);
             }
             if (e instanceof LentPart p) {
                 if (dispatcher != null) {
@@ -131,17 +128,6 @@ abstract class CorePump extends ChannelFace implements EventLoop.Flushable {
                 }
             }
             deliver(e);
-        }
-    }
-
-    private void countClosed(ProtocolEvent.Closed c) {
-        WebSocketMetrics m = config.metrics();
-        m.connectionClosed(c.code().code());
-        if (c.cause() instanceof ProtocolException pe) {
-            Limit limit = Limit.of(pe.violation());
-            if (limit != null) {
-                m.limitExceeded(limit);
-            }
         }
     }
 
@@ -165,8 +151,7 @@ abstract class CorePump extends ChannelFace implements EventLoop.Flushable {
         }
         if (wire.queuedBytes() > config.maxBufferedBytes() && conn.state() != State.CLOSED) {
             // WHATWG "flag the WebSocket as full": fail rather than buffer without bound.
-            config.metrics().limitExceeded(Limit.SEND_QUEUE);
-            config.metrics().slowConsumerClosed();
+            ConnectionMetrics.sendQueueFull(config.metrics());
             conn.fail(CloseCode.ABNORMAL_CLOSURE, "send queue over its limit",
                     new IOException("send queue over " + config.maxBufferedBytes() + " bytes"));
             release(wire.clearQueue(loop.bufferPool()));
@@ -362,9 +347,7 @@ abstract class CorePump extends ChannelFace implements EventLoop.Flushable {
             release(credit);
             return;
         }
-        if (CommandQueue.Command.endsMessage(kind)) {
-            config.metrics().messageSent();
-        }
+        ConnectionMetrics.sent(config.metrics(), kind);
         switch (kind) {
             case CommandQueue.Command.TEXT -> conn.sendText((String) payload);
             // WsChannel: unchanged until written

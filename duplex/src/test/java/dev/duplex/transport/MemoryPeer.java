@@ -69,9 +69,14 @@ final class MemoryPeer implements AutoCloseable {
 
     /** A server's configuration: no timers but the handshake's and the close's, listeners on the loop. */
     static ConnectionConfig config() {
+        return config(WebSocketMetrics.NONE);
+    }
+
+    /** {@link #config()}, reporting to {@code metrics}. */
+    static ConnectionConfig config(WebSocketMetrics metrics) {
         return new ConnectionConfig(Limits.DEFAULTS, () -> 0, 0, -1, Duration.ofSeconds(10), Duration.ofSeconds(5),
                 Duration.ZERO, Duration.ZERO, Duration.ZERO, 16L << 20, 64 * 1024, 16 * 1024,
-                null, 0, 0, WebSocketMetrics.NONE);
+                null, 0, 0, metrics);
     }
 
     /** Runs what the loop would: ready I/O, posted tasks, due timers, until nothing is left. */

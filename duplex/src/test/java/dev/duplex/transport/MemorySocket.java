@@ -22,6 +22,7 @@ final class MemorySocket implements WireSocket {
     private int interestOps = SelectionKey.OP_READ;
     private boolean open = true;
     private int writeCalls;
+    private IOException readFailure;
 
     /** The peer sends {@code bytes}. */
     void feed(byte[] bytes) {
@@ -33,6 +34,11 @@ final class MemorySocket implements WireSocket {
     /** The peer shuts its output down: reads return -1 once what was fed is read. */
     void feedEof() {
         eof = true;
+    }
+
+    /** The next read fails with {@code e} (a reset connection). */
+    void failReads(IOException e) {
+        readFailure = e;
     }
 
     /** From now on the socket takes at most {@code bytes} more until told otherwise (Long.MAX_VALUE: all). */
@@ -53,7 +59,7 @@ final class MemorySocket implements WireSocket {
             return 0;
         }
         int ready = 0;
-        if ((interestOps & SelectionKey.OP_READ) != 0 && (inbound.hasRemaining() || eof)) {
+        if ((interestOps & SelectionKey.OP_READ) != 0 && (inbound.hasRemaining() || eof || readFailure != null)) {
             ready |= SelectionKey.OP_READ;
         }
         if ((interestOps & SelectionKey.OP_WRITE) != 0 && writeBudget > 0) {
@@ -77,6 +83,9 @@ final class MemorySocket implements WireSocket {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         checkOpen();
+        if (readFailure != null) {
+            throw readFailure;
+        }
         if (!inbound.hasRemaining()) {
             return eof ? -1 : 0;
         }

@@ -248,4 +248,66 @@ class SocketConnectionTest {
         assertThat(closed.code()).isEqualTo(CloseCode.ABNORMAL_CLOSURE);
         assertThat(closed.cause()).hasMessageContaining("send queue over 1024 bytes");
     }
+
+    @Test
+    void aReadFailureFailsTheConnectionWith1006() {
+        p = new MemoryPeer(MemoryPeer.config());
+        IOException reset = new IOException("Connection reset by peer");
+        p.socket.failReads(reset);
+        p.settle();
+        assertThat(p.socket.isOpen()).isFalse();
+        assertThat(p.takeCalls()).singleElement().isEqualTo(
+                new ProtocolEvent.Closed(CloseCode.ABNORMAL_CLOSURE, "", false, reset));
+    }
+
+    @Test
+    void metricsCountMessagesBytesAndTheClose() {
+        List<String> counted = new java.util.ArrayList<>();
+        long[] bytes = new long[2];
+        p = new MemoryPeer(MemoryPeer.config(new WebSocketMetrics() {
+            @Override
+            public void connectionOpened() {
+                counted.add("opened");
+            }
+
+            @Override
+            public void connectionClosed(int code) {
+                counted.add("closed " + code);
+            }
+
+            @Override
+            public void messageReceived() {
+                counted.add("received");
+            }
+
+            @Override
+            public void messageSent() {
+                counted.add("sent");
+            }
+
+            @Override
+            public void bytesReceived(long n) {
+                bytes[0] += n;
+            }
+
+            @Override
+            public void bytesSent(long n) {
+                bytes[1] += n;
+            }
+        }));
+        long handshakeIn = MemoryPeer.UPGRADE.length();
+        assertThat(bytes[0]).isEqualTo(handshakeIn);
+        long handshakeOut = bytes[1];
+
+        p.peerSendsText("one"); // 2 + 4 (mask) + 3 bytes
+        p.connection.sendText("two"); // 2 + 3 bytes
+        p.settle();
+        p.connection.close(CloseCode.NORMAL_CLOSURE, "");
+        p.settle();
+        p.peerReceived();
+        p.peerFlush(); // the echo: 2 + 4 + 2 bytes
+        assertThat(counted).containsExactly("opened", "received", "sent", "closed 1000");
+        assertThat(bytes[0]).isEqualTo(handshakeIn + 9 + 8);
+        assertThat(bytes[1]).isEqualTo(handshakeOut + 5 + 4);
+    }
 }
