@@ -81,6 +81,73 @@ class EventLoopTest {
         }
     }
 
+    /** A clock of the test's own, not a {@link ManualClock}: the loop hears its jumps through {@link Clock#watch}. */
+    private static final class JumpingClock implements Clock {
+        private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
+
+        @Override
+        public long nanoTime() {
+            return nanos.get();
+        }
+
+        @Override
+        public void watch(Runnable onJump) {
+            watchers.add(onJump);
+        }
+
+        @Override
+        public void unwatch(Runnable onJump) {
+            watchers.remove(onJump);
+        }
+
+        void jump(Duration d) {
+            nanos.addAndGet(d.toNanos());
+            watchers.forEach(Runnable::run);
+        }
+    }
+
+    @Test
+    void anyClockThatJumpsWakesTheLoopItsTimersAreOnAndIsForgottenWhenTheLoopStops() throws Exception {
+        JumpingClock clock = new JumpingClock();
+        CompletableFuture<Void> fired = new CompletableFuture<>();
+        try (EventLoopGroup group = new EventLoopGroup("t", 1, clock, true)) {
+            EventLoop loop = group.next();
+            assertThat(clock.watchers).hasSize(1);
+            CompletableFuture<Void> armed = new CompletableFuture<>();
+            loop.execute(() -> {
+                loop.schedule(() -> fired.complete(null), Duration.ofHours(1).toNanos());
+                armed.complete(null);
+            });
+            armed.get(60, TimeUnit.SECONDS);
+            clock.jump(Duration.ofHours(1)); // the loop sleeps without a deadline it can see pass: only the jump wakes it
+            fired.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(clock.watchers).isEmpty();
+    }
+
+    @Test
+    void aLoopDrivenByItsCallerRunsTasksAndDueTimersOnlyWhenAsked() {
+        ManualClock clock = new ManualClock();
+        EventLoop loop = EventLoop.drivenByCaller(clock);
+        List<String> ran = new java.util.ArrayList<>();
+        assertThat(loop.inEventLoop()).isTrue();
+        loop.execute(() -> ran.add("task"));
+        loop.schedule(() -> {
+            ran.add("timer");
+            loop.execute(() -> ran.add("task from the timer"));
+        }, Duration.ofSeconds(1).toNanos());
+        assertThat(ran).isEmpty();
+        loop.runDue();
+        assertThat(ran).containsExactly("task");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(ran).as("nothing runs behind the caller's back").containsExactly("task");
+        loop.runDue();
+        assertThat(ran).containsExactly("task", "timer", "task from the timer");
+        loop.stopDriven();
+        assertThat(loop.shutdown()).isDone();
+    }
+
     /**
      * Returns once the loop has run every timer due now: a zero-delay timer armed on the loop runs
      * after all timers with earlier deadlines. (Waiting for plain tasks is not enough: a task posted
