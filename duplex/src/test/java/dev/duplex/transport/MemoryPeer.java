@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One server connection on an {@link MemorySocket}, driven by the test thread (its loop is
+ * One server connection on a {@link MemorySocket}, driven by the test thread (its loop is
  * {@link EventLoop#drivenByCaller}, its clock a {@link ManualClock}), with a client-role protocol
  * {@link Connection} as the peer at the socket's other end: no network, no threads, no waiting.
  * {@link #settle} does what the event loop would until nothing is left to do; {@link #advance} moves
