@@ -250,8 +250,8 @@ public final class ReconnectingWebSocket {
 
     /** Closes for good with {@code code} and {@code reason} (validated as {@link WebSocket#close(int, String)}). */
     public void close(int code, String reason) {
-        WebSocket.checkCode(code);
-        closeFinally(code, WebSocket.checkReason(reason));
+        CloseArguments.checkCode(code);
+        closeFinally(code, CloseArguments.checkReason(reason));
     }
 
     /**

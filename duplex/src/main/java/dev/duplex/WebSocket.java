@@ -400,7 +400,7 @@ public final class WebSocket {
 
     /** @throws DomException InvalidAccessError unless {@code code} is 1000 or 3000–4999 */
     public void close(int code) {
-        checkCode(code);
+        CloseArguments.checkCode(code);
         closeChecked(code, "");
     }
 
@@ -413,28 +413,8 @@ public final class WebSocket {
      *         the reason, as UTF-8 with lone surrogates replaced by U+FFFD, is longer than 123 bytes
      */
     public void close(int code, String reason) {
-        checkCode(code);
-        closeChecked(code, checkReason(reason));
-    }
-
-    /**
-     * WHATWG §dom-websocket-close step 2: the reason as a USVString, or SyntaxError when its UTF-8 is
-     * longer than 123 bytes. Also used by {@link WebSocketStream#close(WebSocketCloseInfo)}.
-     */
-    static String checkReason(String reason) {
-        String r = Utf8.toUsv(Objects.requireNonNull(reason, "reason"));
-        if (Utf8.encodedLength(r) > 123) {
-            throw DomException.syntaxError("The close reason must not be greater than 123 UTF-8 bytes.");
-        }
-        return r;
-    }
-
-    /** WHATWG §dom-websocket-close step 1 (also for {@link WebSocketStream}): InvalidAccessError. */
-    static void checkCode(int code) {
-        if (code != 1000 && (code < 3000 || code > 4999)) {
-            throw DomException.invalidAccessError("The close code must be either 1000, or between 3000 and"
-                    + " 4999. " + code + " is neither.");
-        }
+        CloseArguments.checkCode(code);
+        closeChecked(code, CloseArguments.checkReason(reason));
     }
 
     private void closeChecked(int code, String reason) {

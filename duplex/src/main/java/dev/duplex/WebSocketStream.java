@@ -143,8 +143,8 @@ public final class WebSocketStream {
      */
     public void close(WebSocketCloseInfo info) {
         Objects.requireNonNull(info, "info");
-        WebSocket.checkCode(info.closeCode());
-        closeChecked(info.closeCode(), WebSocket.checkReason(info.reason()));
+        CloseArguments.checkCode(info.closeCode());
+        closeChecked(info.closeCode(), CloseArguments.checkReason(info.reason()));
     }
 
     private void closeChecked(int code, String reason) {
