@@ -101,31 +101,34 @@ public final class HandshakeProfile {
         }
         long start = done.get();
         long startResumed = resumed.get();
-        long cpu0 = serverCpuNanos();
+        long cpu0 = serverCpuNanos(false);
+        long user0 = serverCpuNanos(true);
         long t0 = System.nanoTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
         long n = done.get() - start;
-        long cpu = serverCpuNanos() - cpu0;
+        long cpu = serverCpuNanos(false) - cpu0;
+        long user = serverCpuNanos(true) - user0;
         long r = resumed.get() - startResumed;
         double secs = (System.nanoTime() - t0) / 1e9;
         stop.set(true);
         for (Thread t : threads) {
             t.join();
         }
-        System.out.printf("%s%s: %.0f handshakes/s (%d in %.1f s), server loop CPU %.1f us per handshake, "
-                        + "resumed %d, failed %d%n",
-                tls ? "wss" : "ws", resume ? " resume" : "", n / secs, n, secs, cpu / 1e3 / Math.max(1, n), r,
+        System.out.printf("%s%s: %.0f handshakes/s (%d in %.1f s), server loop CPU %.1f us per handshake "
+                        + "(%.1f user), resumed %d, failed %d%n",
+                tls ? "wss" : "ws", resume ? " resume" : "", n / secs, n, secs, cpu / 1e3 / Math.max(1, n),
+                user / 1e3 / Math.max(1, n), r,
                 failed.get());
         server.close();
     }
 
-    /** CPU time (user and system) of the server's event loop threads so far. */
-    private static long serverCpuNanos() {
+    /** CPU time (user and system, or user only) of the server's event loop threads so far. */
+    private static long serverCpuNanos(boolean userOnly) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith("duplex-server")) {
-                sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+                sum += Math.max(0, userOnly ? mx.getThreadUserTime(t.threadId()) : mx.getThreadCpuTime(t.threadId()));
             }
         }
         return sum;
