@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HandshakeProfile {
 
-    private static final char[] PASSWORD = "duplex-bench".toCharArray();
+    private static final char[] PASSWORD = TestCertificate.PASSWORD.toCharArray();
     private static final byte[] CLOSE_FRAME = {(byte) 0x88, (byte) 0x82, 1, 2, 3, 4, 0x03 ^ 1, (byte) (0xE8 ^ 2)};
 
     private static final AtomicLong NEXT_HOST = new AtomicLong();
@@ -61,7 +61,10 @@ public final class HandshakeProfile {
         SSLContext serverCtx = null;
         Path keystore = null;
         if (tls) {
-            keystore = makeKeystore();
+            Path dir = Files.createTempDirectory("duplex-hs");
+            dir.toFile().deleteOnExit();
+            keystore = TestCertificate.generate(dir.resolve("server.p12"));
+            keystore.toFile().deleteOnExit();
             serverCtx = context(keystore, true);
         }
         WebSocketServer.Builder b = WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
@@ -214,25 +217,6 @@ public final class HandshakeProfile {
         } catch (IOException e) {
             throw new GeneralSecurityException(e);
         }
-    }
-
-    /** An EC P-256 self-signed certificate for localhost, made with the JDK's keytool. */
-    static Path makeKeystore() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("duplex-hs");
-        dir.toFile().deleteOnExit();
-        Path ks = dir.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "duplex", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-validity", "3", "-storetype", "PKCS12", "-keystore", ks.toString(),
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IOException("keytool failed: " + out);
-        }
-        ks.toFile().deleteOnExit();
-        return ks;
     }
 
     private static boolean has(String[] args, String flag) {
