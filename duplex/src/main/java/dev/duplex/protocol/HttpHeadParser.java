@@ -41,7 +41,7 @@ public final class HttpHeadParser<T> {
             "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "Origin", "User-Agent", "Pragma",
             "Cache-Control", "Accept-Encoding", "Accept-Language", "Cookie", "Content-Length",
             "Transfer-Encoding", "Sec-WebSocket-Accept", "Authorization",
-            "websocket", "Upgrade", "upgrade", "keep-alive, Upgrade", "13", "no-cache", "close", "keep-alive",
+            "websocket", "upgrade", "keep-alive, Upgrade", "13", "no-cache", "close", "keep-alive",
             "permessage-deflate; client_max_window_bits", "gzip, deflate, br, zstd", "gzip, deflate",
             "GET", "HTTP/1.1", "HTTP/1.0", "/", "Switching Protocols"};
 
