@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -XX:StartFlightRecording=filename=hs.jfr -cp benchmarks.jar dev.duplex.bench.load.HandshakeProfile --tls --seconds 20
  * </pre>
  * Profile the {@code duplex-server} threads only: the clients share the process. Prints handshakes per
- * second, the server loops' CPU time per handshake (the figure that does not depend on the clients'
- * pace), and with TLS how many sessions were resumed.
+ * second, the server loops' CPU time and allocation per handshake (the figures that do not depend on
+ * the clients' pace), and with TLS how many sessions were resumed.
  */
 public final class HandshakeProfile {
 
@@ -104,6 +104,7 @@ public final class HandshakeProfile {
         }
         long start = done.get();
         long startResumed = resumed.get();
+        long alloc0 = serverAllocatedBytes();
         long cpu0 = serverCpuNanos(false);
         long user0 = serverCpuNanos(true);
         long t0 = System.nanoTime();
@@ -111,6 +112,7 @@ public final class HandshakeProfile {
         long n = done.get() - start;
         long cpu = serverCpuNanos(false) - cpu0;
         long user = serverCpuNanos(true) - user0;
+        long alloc = serverAllocatedBytes() - alloc0;
         long r = resumed.get() - startResumed;
         double secs = (System.nanoTime() - t0) / 1e9;
         stop.set(true);
@@ -118,9 +120,9 @@ public final class HandshakeProfile {
             t.join();
         }
         System.out.printf("%s%s: %.0f handshakes/s (%d in %.1f s), server loop CPU %.1f us per handshake "
-                        + "(%.1f user), resumed %d, failed %d%n",
+                        + "(%.1f user), %.0f B allocated per handshake, resumed %d, failed %d%n",
                 tls ? "wss" : "ws", resume ? " resume" : "", n / secs, n, secs, cpu / 1e3 / Math.max(1, n),
-                user / 1e3 / Math.max(1, n), r,
+                user / 1e3 / Math.max(1, n), (double) alloc / Math.max(1, n), r,
                 failed.get());
         server.close();
     }
@@ -132,6 +134,18 @@ public final class HandshakeProfile {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith("duplex-server")) {
                 sum += Math.max(0, userOnly ? mx.getThreadUserTime(t.threadId()) : mx.getThreadCpuTime(t.threadId()));
+            }
+        }
+        return sum;
+    }
+
+    /** Bytes the server's event loop threads have allocated so far. */
+    private static long serverAllocatedBytes() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("duplex-server")) {
+                sum += Math.max(0, mx.getThreadAllocatedBytes(t.threadId()));
             }
         }
         return sum;
