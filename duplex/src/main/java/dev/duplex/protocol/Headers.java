@@ -1,6 +1,7 @@
 package dev.duplex.protocol;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -26,12 +27,18 @@ public final class Headers implements Iterable<Headers.Field> {
     }
 
     /** No fields. */
-    public static final Headers EMPTY = new Headers(List.of());
+    public static final Headers EMPTY = new Headers(new Field[0]);
 
-    private final List<Field> fields;
+    private final Field[] fields;
+    private List<Field> list;   // fields(), made when first asked for
 
-    private Headers(List<Field> fields) {
+    private Headers(Field[] fields) {
         this.fields = fields;
+    }
+
+    /** Headers holding {@code fields} itself (each field was checked when made); the caller lets go of the array. */
+    static Headers ofFields(Field[] fields) {
+        return fields.length == 0 ? EMPTY : new Headers(fields);
     }
 
     /** A builder with no fields. */
@@ -63,13 +70,23 @@ public final class Headers implements Iterable<Headers.Field> {
 
     /** The values of every field called {@code name}, in order; empty when there is none. */
     public List<String> all(String name) {
-        List<String> out = new ArrayList<>(2);
+        String one = null;
+        List<String> more = null;
         for (Field f : fields) {
-            if (f.name.equalsIgnoreCase(name)) {
-                out.add(f.value);
+            if (!f.name.equalsIgnoreCase(name)) {
+                continue;
+            }
+            if (one == null && more == null) {
+                one = f.value;
+            } else {
+                if (more == null) {
+                    more = new ArrayList<>(4);
+                    more.add(one);
+                }
+                more.add(f.value);
             }
         }
-        return Collections.unmodifiableList(out);
+        return more != null ? Collections.unmodifiableList(more) : one != null ? List.of(one) : List.of();
     }
 
     /**
@@ -78,29 +95,67 @@ public final class Headers implements Iterable<Headers.Field> {
      * ({@code Connection}, {@code Upgrade}, {@code Sec-WebSocket-Protocol}).
      */
     public List<String> tokens(String name) {
-        List<String> out = new ArrayList<>(4);
+        List<String> out = null;
         for (Field f : fields) {
             if (!f.name.equalsIgnoreCase(name)) {
                 continue;
             }
-            for (String part : f.value.split(",", -1)) {
-                String t = trimOws(part);
-                if (!t.isEmpty()) {
-                    out.add(t);
+            String v = f.value;
+            for (int from = 0; from <= v.length(); ) {
+                int comma = v.indexOf(',', from);
+                int end = comma < 0 ? v.length() : comma;
+                int a = from;
+                int b = end;
+                while (a < b && isOws(v.charAt(a))) {
+                    a++;
                 }
+                while (b > a && isOws(v.charAt(b - 1))) {
+                    b--;
+                }
+                if (a < b) {
+                    if (out == null) {
+                        out = new ArrayList<>(4);
+                    }
+                    out.add(a == 0 && b == v.length() ? v : v.substring(a, b));
+                }
+                from = end + 1;
             }
         }
-        return Collections.unmodifiableList(out);
+        return out == null ? List.of() : Collections.unmodifiableList(out);
     }
 
-    /** Whether some list element of the fields called {@code name} equals {@code token}, ignoring case. */
+    /**
+     * Whether some list element of the fields called {@code name} equals {@code token}, ignoring case
+     * (the elements as {@link #tokens} splits them; nothing is allocated).
+     */
     public boolean containsToken(String name, String token) {
-        for (String t : tokens(name)) {
-            if (t.equalsIgnoreCase(token)) {
-                return true;
+        for (Field f : fields) {
+            if (!f.name.equalsIgnoreCase(name)) {
+                continue;
+            }
+            String v = f.value;
+            for (int from = 0; from <= v.length(); ) {
+                int comma = v.indexOf(',', from);
+                int end = comma < 0 ? v.length() : comma;
+                int a = from;
+                int b = end;
+                while (a < b && isOws(v.charAt(a))) {
+                    a++;
+                }
+                while (b > a && isOws(v.charAt(b - 1))) {
+                    b--;
+                }
+                if (b > a && b - a == token.length() && v.regionMatches(true, a, token, 0, b - a)) {
+                    return true;
+                }
+                from = end + 1;
             }
         }
         return false;
+    }
+
+    private static boolean isOws(char c) {
+        return c == ' ' || c == '\t';
     }
 
     /** Whether there is a field called {@code name}. */
@@ -121,39 +176,44 @@ public final class Headers implements Iterable<Headers.Field> {
 
     /** Number of fields. */
     public int size() {
-        return fields.size();
+        return fields.length;
     }
 
     /** Whether there are no fields. */
     public boolean isEmpty() {
-        return fields.isEmpty();
+        return fields.length == 0;
     }
 
     /** All fields in order (unmodifiable). */
     public List<Field> fields() {
-        return fields;
+        List<Field> l = list;
+        if (l == null) {
+            l = Collections.unmodifiableList(Arrays.asList(fields));
+            list = l;
+        }
+        return l;
     }
 
     @Override
     public Iterator<Field> iterator() {
-        return fields.iterator();
+        return fields().iterator();
     }
 
     /** A builder holding these fields. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.fields.addAll(fields);
+        b.fields.addAll(fields());
         return b;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Headers h && h.fields.equals(fields);
+        return o instanceof Headers h && Arrays.equals(h.fields, fields);
     }
 
     @Override
     public int hashCode() {
-        return fields.hashCode();
+        return Arrays.hashCode(fields);
     }
 
     @Override
@@ -249,12 +309,12 @@ public final class Headers implements Iterable<Headers.Field> {
 
         /** Appends all of {@code headers}. */
         public Builder addAll(Headers headers) {
-            fields.addAll(headers.fields);
+            fields.addAll(headers.fields());
             return this;
         }
 
         public Headers build() {
-            return fields.isEmpty() ? EMPTY : new Headers(List.copyOf(fields));
+            return fields.isEmpty() ? EMPTY : new Headers(fields.toArray(new Field[0]));
         }
     }
 }

@@ -31,9 +31,23 @@ public final class HttpHeadParser<T> {
     private static final int REQUEST = 0;
     private static final int RESPONSE = 1;
 
+    /**
+     * Field names and values of the opening handshake, reused as the same {@code String} when a head
+     * spells them exactly so (names are still compared case-insensitively): the handshake fields of
+     * every upgrade request cost no string of their own.
+     */
+    private static final String[] COMMON = {
+            "Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
+            "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "Origin", "User-Agent", "Pragma",
+            "Cache-Control", "Accept-Encoding", "Accept-Language", "Cookie", "Content-Length",
+            "Transfer-Encoding", "Sec-WebSocket-Accept", "Authorization",
+            "websocket", "upgrade", "keep-alive, Upgrade", "13", "no-cache", "close", "keep-alive",
+            "permessage-deflate; client_max_window_bits", "gzip, deflate, br, zstd", "gzip, deflate",
+            "GET", "HTTP/1.1", "HTTP/1.0", "/", "Switching Protocols"};
+
     private final int kind;
     private final Limits limits;
-    private byte[] buf = new byte[256];
+    private byte[] buf;         // the head so far; made at the first bytes, sized by them
     private int len;
     private int lines;
     private boolean finished;
@@ -66,35 +80,59 @@ public final class HttpHeadParser<T> {
         if (finished) {
             throw new IllegalStateException("head already parsed; call reset() to parse another");
         }
+        int max = limits.maxHandshakeBytes();
         while (in.hasRemaining()) {
-            byte b = in.get();
-            if (len == limits.maxHandshakeBytes()) {
-                throw fail(431, "Request head is larger than " + limits.maxHandshakeBytes() + " bytes.");
+            if (len == max) {
+                throw fail(431, "Request head is larger than " + max + " bytes.");
             }
-            append(b);
-            byte prev = len >= 2 ? buf[len - 2] : 0;
-            if (prev == '\r' && b != '\n') {
-                throw fail(400, "Bare CR in the HTTP head.");
+            // Copy what may still belong to the head, then scan it; only what the head takes is consumed.
+            if (buf == null) {
+                buf = new byte[Math.min(max, Math.max(256, Math.min(in.remaining(), 4096)))];
+            } else if (len == buf.length) {
+                buf = Arrays.copyOf(buf, Math.min(buf.length * 2, max));
             }
-            if (b != '\n') {
-                continue;
+            int from = len;
+            int n = Math.min(in.remaining(), buf.length - len);
+            in.get(in.position(), buf, len, n);
+            for (int i = from; i < from + n; i++) {
+                byte b = buf[i];
+                byte prev = i >= 1 ? buf[i - 1] : 0;
+                if (prev == '\r' && b != '\n') {
+                    consumed(in, from, i);
+                    throw fail(400, "Bare CR in the HTTP head.");
+                }
+                if (b != '\n') {
+                    continue;
+                }
+                if (prev != '\r') {
+                    consumed(in, from, i);
+                    throw fail(400, "Bare LF in the HTTP head: lines must end in CRLF.");
+                }
+                if (i == 1) {
+                    consumed(in, from, i);
+                    throw fail(400, "Empty line before the " + (kind == REQUEST ? "request" : "status") + " line.");
+                }
+                if (i >= 3 && buf[i - 2] == '\n') {
+                    consumed(in, from, i);
+                    finished = true;
+                    return (T) (kind == REQUEST ? parseRequest() : parseResponse());
+                }
+                lines++;
+                if (lines - 1 > limits.maxHeaders()) {
+                    consumed(in, from, i);
+                    throw fail(431, "More than " + limits.maxHeaders() + " header fields.");
+                }
             }
-            if (prev != '\r') {
-                throw fail(400, "Bare LF in the HTTP head: lines must end in CRLF.");
-            }
-            if (len == 2) {
-                throw fail(400, "Empty line before the " + (kind == REQUEST ? "request" : "status") + " line.");
-            }
-            if (len >= 4 && buf[len - 3] == '\n') {
-                finished = true;
-                return (T) (kind == REQUEST ? parseRequest() : parseResponse());
-            }
-            lines++;
-            if (lines - 1 > limits.maxHeaders()) {
-                throw fail(431, "More than " + limits.maxHeaders() + " header fields.");
-            }
+            in.position(in.position() + n);
+            len = from + n;
         }
         return null;
+    }
+
+    /** The head's bytes up to and including {@code buf[last]} have been taken from {@code in}. */
+    private void consumed(ByteBuffer in, int from, int last) {
+        in.position(in.position() + last + 1 - from);
+        len = last + 1;
     }
 
     /** How many head bytes have been consumed so far. */
@@ -109,64 +147,87 @@ public final class HttpHeadParser<T> {
         finished = false;
     }
 
-    private void append(byte b) {
-        if (len == buf.length) {
-            buf = Arrays.copyOf(buf, Math.min(buf.length * 2, Math.max(limits.maxHandshakeBytes(), 1)));
-        }
-        buf[len++] = b;
-    }
-
     private HandshakeException fail(int status, String message) {
         finished = true;
         return new HandshakeException(status, message);
     }
 
-    private String[] lines() {
-        // The head without its final CRLFCRLF, split on CRLF (bare CR/LF were rejected while reading).
-        String head = new String(buf, 0, len - 4, StandardCharsets.ISO_8859_1);
-        return head.split("\r\n", -1);
+    /** Where the line starting at {@code from} ends: the index of its CR (bare CR/LF were rejected while reading). */
+    private int lineEnd(int from) {
+        int i = from;
+        while (buf[i] != '\r') {
+            i++;
+        }
+        return i;
+    }
+
+    private int indexOf(byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The bytes {@code buf[from, to)} as a string: a {@link #COMMON} one when they spell it exactly. */
+    private String string(int from, int to) {
+        int n = to - from;
+        for (String c : COMMON) {
+            if (c.length() == n && matches(c, from)) {
+                return c;
+            }
+        }
+        return new String(buf, from, n, StandardCharsets.ISO_8859_1);
+    }
+
+    private boolean matches(String s, int from) {
+        for (int i = 0; i < s.length(); i++) {
+            if (buf[from + i] != (byte) s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private HttpRequest parseRequest() throws HandshakeException {
-        String[] lines = lines();
         // RFC 9112 3: request-line = method SP request-target SP HTTP-version
-        String line = lines[0];
-        int sp1 = line.indexOf(' ');
-        int sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
-        if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0) {
+        int end = lineEnd(0);
+        int sp1 = indexOf((byte) ' ', 0, end);
+        int sp2 = sp1 < 0 ? -1 : indexOf((byte) ' ', sp1 + 1, end);
+        if (sp1 <= 0 || sp2 < 0 || indexOf((byte) ' ', sp2 + 1, end) >= 0) {
             throw fail(400, "Malformed request line.");
         }
-        String method = line.substring(0, sp1);
-        String target = line.substring(sp1 + 1, sp2);
-        String version = line.substring(sp2 + 1);
-        if (!Headers.isToken(method)) {
+        if (!isToken(0, sp1)) {
             throw fail(400, "Malformed method in the request line.");
         }
-        if (target.isEmpty() || !visibleAscii(target)) {
+        if (sp2 == sp1 + 1 || !visibleAscii(sp1 + 1, sp2)) {
             throw fail(400, "Malformed request target.");
         }
-        checkVersion(version);
-        Headers headers = parseFields(lines);
+        String version = checkVersion(sp2 + 1, end);
+        String method = string(0, sp1);
+        String target = string(sp1 + 1, sp2);
+        Headers headers = parseFields(end + 2);
         return new HttpRequest(method, target, version, headers);
     }
 
     private HttpResponse parseResponse() throws HandshakeException {
-        String[] lines = lines();
         // RFC 9112 4: status-line = HTTP-version SP status-code SP [ reason-phrase ]
         // (the SP before an empty reason is often omitted; accepted).
-        String line = lines[0];
-        int sp1 = line.indexOf(' ');
+        int end = lineEnd(0);
+        int sp1 = indexOf((byte) ' ', 0, end);
         if (sp1 < 0) {
             throw fail(400, "Malformed status line.");
         }
-        checkVersion(line.substring(0, sp1));
-        String rest = line.substring(sp1 + 1);
-        if (rest.length() < 3 || rest.length() > 3 && rest.charAt(3) != ' ') {
+        checkVersion(0, sp1);
+        int rest = sp1 + 1;
+        int restLength = end - rest;
+        if (restLength < 3 || restLength > 3 && buf[rest + 3] != ' ') {
             throw fail(400, "Malformed status line.");
         }
         int status = 0;
         for (int i = 0; i < 3; i++) {
-            char c = rest.charAt(i);
+            byte c = buf[rest + i];
             if (c < '0' || c > '9') {
                 throw fail(400, "Malformed status code.");
             }
@@ -175,19 +236,21 @@ public final class HttpHeadParser<T> {
         if (status < 100) {
             throw fail(400, "Malformed status code.");
         }
-        String reason = rest.length() > 4 ? rest.substring(4) : "";
-        for (int i = 0; i < reason.length(); i++) {
-            if (!Headers.isFieldValueChar(reason.charAt(i))) {
+        for (int i = rest + 4; i < end; i++) {
+            if (!Headers.isFieldValueChar(buf[i] & 0xff)) {
                 throw fail(400, "Control character in the reason phrase.");
             }
         }
-        Headers headers = parseFields(lines);
-        return new HttpResponse(status, reason, headers, new byte[0]);
+        String reason = restLength > 4 ? string(rest + 4, end) : "";
+        Headers headers = parseFields(end + 2);
+        return new HttpResponse(status, reason, headers, null);
     }
 
-    private void checkVersion(String version) throws HandshakeException {
+    /** The version in {@code buf[from, to)}: HTTP/1.1 or HTTP/1.0, else 505 (another version) or 400. */
+    private String checkVersion(int from, int to) throws HandshakeException {
+        String version = string(from, to);
         if (version.equals("HTTP/1.1") || version.equals("HTTP/1.0")) {
-            return;
+            return version;
         }
         if (version.length() == 8 && version.startsWith("HTTP/") && Character.isDigit(version.charAt(5))
                 && version.charAt(6) == '.' && Character.isDigit(version.charAt(7))) {
@@ -196,38 +259,61 @@ public final class HttpHeadParser<T> {
         throw fail(400, "Malformed HTTP version.");
     }
 
-    private Headers parseFields(String[] lines) throws HandshakeException {
-        Headers.Builder b = Headers.builder();
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            char first = line.charAt(0);
+    /** The field lines from {@code start} to the blank line that ends the head. */
+    private Headers parseFields(int start) throws HandshakeException {
+        int count = lines - 1;
+        if (count == 0) {
+            return Headers.EMPTY;
+        }
+        Headers.Field[] fields = new Headers.Field[count];
+        int at = start;
+        for (int f = 0; f < count; f++) {
+            int end = lineEnd(at);
+            byte first = buf[at];
             if (first == ' ' || first == '\t') {
                 // RFC 9112 5.2: obs-fold must be rejected (or replaced); we reject.
                 throw fail(400, "Obsolete line folding in header field.");
             }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
+            int colon = indexOf((byte) ':', at, end);
+            if (colon <= at) {
                 throw fail(400, "Malformed header field line.");
             }
-            String name = line.substring(0, colon);
-            if (!Headers.isToken(name)) {
+            if (!isToken(at, colon)) {
                 // Also catches whitespace before the colon (RFC 9112 5.1: MUST be rejected with 400).
                 throw fail(400, "Header field name is not a token.");
             }
-            String value = Headers.trimOws(line.substring(colon + 1));
-            for (int k = 0; k < value.length(); k++) {
-                if (!Headers.isFieldValueChar(value.charAt(k))) {
+            String name = string(at, colon);
+            int from = colon + 1;
+            int to = end;
+            while (from < to && (buf[from] == ' ' || buf[from] == '\t')) {
+                from++;
+            }
+            while (to > from && (buf[to - 1] == ' ' || buf[to - 1] == '\t')) {
+                to--;
+            }
+            for (int k = from; k < to; k++) {
+                if (!Headers.isFieldValueChar(buf[k] & 0xff)) {
                     throw fail(400, "Control character in the value of header " + name + ".");
                 }
             }
-            b.add(name, value);
+            fields[f] = new Headers.Field(name, string(from, to));
+            at = end + 2;
         }
-        return b.build();
+        return Headers.ofFields(fields);
     }
 
-    private static boolean visibleAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+    private boolean isToken(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Headers.isTchar(buf[i] & 0xff)) {
+                return false;
+            }
+        }
+        return to > from;
+    }
+
+    private boolean visibleAscii(int from, int to) {
+        for (int i = from; i < to; i++) {
+            int c = buf[i] & 0xff;
             if (c <= 0x20 || c >= 0x7f) {
                 return false;
             }

@@ -1,6 +1,5 @@
 package dev.duplex.protocol;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -153,12 +152,5 @@ public record HttpRequest(String method, String target, String version, Headers 
             }
         }
         return true;
-    }
-
-    static byte[] concat(byte[] head, byte[] body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + body.length);
-        out.writeBytes(head);
-        out.writeBytes(body);
-        return out.toByteArray();
     }
 }

@@ -30,12 +30,14 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
         if (headers == null) {
             throw new IllegalArgumentException("headers is null");
         }
-        body = body == null ? new byte[0] : body.clone();
+        body = body == null || body.length == 0 ? NO_BODY : body.clone();
     }
+
+    private static final byte[] NO_BODY = new byte[0];
 
     /** A response without a body, with the standard reason phrase. */
     public HttpResponse(int status, Headers headers) {
-        this(status, reasonPhrase(status), headers, new byte[0]);
+        this(status, reasonPhrase(status), headers, NO_BODY);
     }
 
     /**
@@ -51,7 +53,7 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
     /** A copy of the body. */
     @Override
     public byte[] body() {
-        return body.clone();
+        return body.length == 0 ? NO_BODY : body.clone();
     }
 
     /** The first value of the header {@code name}, or null. */
@@ -64,18 +66,55 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
      * {@code Content-Length} header, one is added (RFC 9112 6.3); 1xx, 204 and 304 never carry one.
      */
     public byte[] toBytes() {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
-        for (Headers.Field f : headers) {
-            sb.append(f.name()).append(": ").append(f.value()).append("\r\n");
-        }
         boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
-        if (bodyAllowed && body.length > 0 && !headers.contains("Content-Length")) {
-            sb.append("Content-Length: ").append(body.length).append("\r\n");
+        boolean withBody = bodyAllowed && body.length > 0;
+        String length = withBody && !headers.contains("Content-Length") ? Integer.toString(body.length) : null;
+        // "HTTP/1.1 " status SP reason CRLF, each field "name: value" CRLF, CRLF, body: sized first, written once.
+        int size = 9 + 3 + 1 + reason.length() + 2 + 2 + (withBody ? body.length : 0);
+        for (Headers.Field f : headers) {
+            size += f.name().length() + 2 + f.value().length() + 2;
         }
-        sb.append("\r\n");
-        byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-        return bodyAllowed && body.length > 0 ? HttpRequest.concat(head, body) : head;
+        if (length != null) {
+            size += CONTENT_LENGTH.length() + length.length() + 2;
+        }
+        byte[] out = new byte[size];
+        int at = put(out, 0, "HTTP/1.1 ");
+        out[at++] = (byte) ('0' + status / 100);
+        out[at++] = (byte) ('0' + status / 10 % 10);
+        out[at++] = (byte) ('0' + status % 10);
+        out[at++] = ' ';
+        at = put(out, at, reason);
+        at = crlf(out, at);
+        for (Headers.Field f : headers) {
+            at = put(out, at, f.name());
+            out[at++] = ':';
+            out[at++] = ' ';
+            at = crlf(out, put(out, at, f.value()));
+        }
+        if (length != null) {
+            at = crlf(out, put(out, put(out, at, CONTENT_LENGTH), length));
+        }
+        at = crlf(out, at);
+        if (withBody) {
+            System.arraycopy(body, 0, out, at, body.length);
+        }
+        return out;
+    }
+
+    private static final String CONTENT_LENGTH = "Content-Length: ";
+
+    /** Writes {@code s} (Latin-1: names, values and reasons were checked) at {@code at}; returns the next index. */
+    static int put(byte[] out, int at, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            out[at++] = (byte) s.charAt(i);
+        }
+        return at;
+    }
+
+    static int crlf(byte[] out, int at) {
+        out[at] = '\r';
+        out[at + 1] = '\n';
+        return at + 2;
     }
 
     @Override

@@ -92,14 +92,13 @@ public final class ServerHandshake {
         if (!h.containsToken("Connection", "upgrade")) {
             throw new HandshakeException(400, "Connection header must include \"Upgrade\".");   // 4.2.1 item 4
         }
-        List<String> versions = h.all("Sec-WebSocket-Version");
-        if (versions.size() != 1 || !versions.get(0).equals("13")) {
+        if (h.count("Sec-WebSocket-Version") != 1 || !h.first("Sec-WebSocket-Version").equals("13")) {
             // 4.2.2 / 4.4: answer with the versions we support.
             throw new HandshakeException(426, "Unsupported Sec-WebSocket-Version; this server speaks 13.",
                     Headers.of("Sec-WebSocket-Version", "13"));
         }
-        List<String> keys = h.all("Sec-WebSocket-Key");
-        if (keys.size() != 1 || !isValidKey(keys.get(0))) {
+        String key = h.first("Sec-WebSocket-Key");
+        if (key == null || h.count("Sec-WebSocket-Key") != 1 || !isValidKey(key)) {
             // 4.2.1 item 5: base64 of exactly 16 bytes.
             throw new HandshakeException(400, "Sec-WebSocket-Key must be one base64-encoded 16-byte value.");
         }
@@ -111,13 +110,13 @@ public final class ServerHandshake {
         }
         PerMessageDeflate.Agreement agreement;
         try {
-            List<PerMessageDeflate.Extension> offers =
-                    PerMessageDeflate.parseExtensions(h.all("Sec-WebSocket-Extensions"));
-            agreement = PerMessageDeflate.negotiate(offers, deflate);
+            List<String> offered = h.all("Sec-WebSocket-Extensions");
+            agreement = offered.isEmpty() ? null
+                    : PerMessageDeflate.negotiate(PerMessageDeflate.parseExtensions(offered), deflate);
         } catch (IllegalArgumentException e) {
             throw new HandshakeException(400, "Malformed Sec-WebSocket-Extensions.");
         }
-        return new ServerHandshake(request, keys.get(0), protocols, agreement);
+        return new ServerHandshake(request, key, protocols, agreement);
     }
 
     /** The validated request. */
@@ -207,23 +206,46 @@ public final class ServerHandshake {
 
     /** RFC 6455 4.2.2 item 5.4: base64(SHA-1(key + GUID)). */
     public static String acceptKey(String key) {
+        byte[] input = new byte[key.length() + GUID.length()];
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            input[i] = c < 0x80 ? (byte) c : (byte) '?';   // as US-ASCII encodes it
+        }
+        System.arraycopy(GUID_BYTES, 0, input, key.length(), GUID_BYTES.length);
+        return Base64.getEncoder().encodeToString(sha1().digest(input));
+    }
+
+    private static final byte[] GUID_BYTES = GUID.getBytes(StandardCharsets.US_ASCII);
+    private static final MessageDigest SHA1 = newSha1();
+
+    /** A fresh SHA-1: a clone of one made once (looking a provider up each time costs more than hashing 60 bytes). */
+    private static MessageDigest sha1() {
         try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            byte[] digest = sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(digest);
+            return (MessageDigest) SHA1.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha1();
+        }
+    }
+
+    private static MessageDigest newSha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("every JDK has SHA-1", e);
         }
     }
 
+    /** Whether {@code key} is the base64 of 16 bytes: 22 characters of the base64 alphabet and {@code ==}. */
     static boolean isValidKey(String key) {
-        if (key.length() != 24) {
+        if (key.length() != 24 || key.charAt(22) != '=' || key.charAt(23) != '=') {
             return false;
         }
-        try {
-            return Base64.getDecoder().decode(key).length == 16;
-        } catch (IllegalArgumentException e) {
-            return false;
+        for (int i = 0; i < 22; i++) {
+            char c = key.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
+                return false;
+            }
         }
+        return true;
     }
 }

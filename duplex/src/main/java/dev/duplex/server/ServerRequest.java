@@ -104,12 +104,37 @@ public final class ServerRequest {
         return false;
     }
 
+    /** Written straight into the array, sized first: this runs for every upgrade request. */
     private static byte[] flatten(String target, Headers headers) {
-        StringBuilder sb = start(target, headers.size() * 32);
+        int size = target.length() + 1;
         for (Headers.Field f : headers) {
-            append(sb, f.name(), f.value());
+            size += f.name().length() + f.value().length() + 2;
         }
-        return latin1(sb.toString());
+        byte[] out = new byte[size];
+        int at = put(out, 0, target, false);
+        out[at++] = SEP;
+        for (Headers.Field f : headers) {
+            at = put(out, at, f.name(), true);   // a token: ASCII, so lower case is A-Z to a-z
+            out[at++] = SEP;
+            at = put(out, at, f.value(), false);
+            out[at++] = SEP;
+        }
+        return out;
+    }
+
+    /** Writes {@code s} as ISO-8859-1 at {@code at} (lower-cased if asked); the next index. */
+    private static int put(byte[] out, int at, String s, boolean lower) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == SEP) {
+                throw new IllegalArgumentException("request target or header field contains a line feed");
+            }
+            if (c > 0xff) {
+                throw new IllegalArgumentException("header field outside ISO-8859-1");
+            }
+            out[at++] = (byte) (lower && c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        }
+        return at;
     }
 
     private static byte[] flatten(String target, Map<String, List<String>> headers) {

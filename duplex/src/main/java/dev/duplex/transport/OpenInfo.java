@@ -15,6 +15,6 @@ import java.util.Map;
 public record OpenInfo(String subprotocol, String extensions, int status, Map<String, List<String>> headers) {
 
     public OpenInfo {
-        headers = Map.copyOf(headers);
+        headers = headers instanceof HeaderMaps.Lazy ? headers : Map.copyOf(headers);   // Lazy: unmodifiable already
     }
 }

@@ -322,7 +322,7 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
         // client does after reading the 101 can find the connection half-open.
         open(accepted.subprotocol(), accepted.extensions(), accepted.deflate(), l,
                 new OpenInfo(accepted.subprotocol(), accepted.extensions(), 101,
-                        HeaderMaps.toMap(accepted.response().headers())));
+                        HeaderMaps.lazy(accepted.response().headers())));
         if (inBatch && !wire.secure() && phase == Phase.OPEN) {
             // The 101 usually leaves at once; then the queue goes, as most WebSockets of a busy
             // server sit idle after the upgrade (the first send makes a new one).

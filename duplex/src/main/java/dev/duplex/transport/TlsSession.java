@@ -19,6 +19,14 @@ final class TlsSession {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
+    /**
+     * Room in {@link #netOut()} beyond one packet: the engine wraps only into a packet's worth of free
+     * space, and a handshake flight is several wraps (ServerHello, then the encrypted rest; the
+     * ticket), about 1.5 KiB with an EC certificate. Without it every handshake grew the buffer to
+     * two packets, kept for the connection's life.
+     */
+    static final int FLIGHT_ROOM = 4096;
+
     private final SSLEngine engine;
     /** Read mode: a partial record kept between reads, or null (most of the time). */
     private ByteBuffer netIn;
@@ -28,7 +36,7 @@ final class TlsSession {
 
     TlsSession(SSLEngine engine) {
         this.engine = engine;
-        this.netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+        this.netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize() + FLIGHT_ROOM);
     }
 
     SSLEngine engine() {

@@ -38,6 +38,30 @@ class HeadersTest {
     }
 
     @Test
+    void containsTokenFindsExactlyTheElementsTokensLists() {
+        // containsToken scans the values in place; it must agree with the list tokens() makes.
+        Headers h = Headers.builder().add("A", "\t,x ,\t y\t, ,zz,").add("a", "").add("a", "W").build();
+        assertThat(h.tokens("a")).containsExactly("x", "y", "zz", "W");
+        for (String t : new String[] {"x", "X", "y", "zz", "ZZ", "w"}) {
+            assertThat(h.containsToken("a", t)).as(t).isTrue();
+        }
+        for (String t : new String[] {"", " ", "z", "x ", "zz,", "y\t"}) {
+            assertThat(h.containsToken("a", t)).as("[" + t + "]").isFalse();
+        }
+    }
+
+    @Test
+    void allIsEmptyOneOrEveryValueInOrder() {
+        assertThat(headers.all("Host")).containsExactly("example.com");
+        assertThat(headers.all("x-multi")).containsExactly("a", "b ,, c");
+        assertThat(headers.all("nope")).isEmpty();
+        assertThatThrownBy(() -> headers.all("Host").add("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> headers.all("x-multi").add("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> headers.fields().add(new Headers.Field("a", "b")))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void builderSetRemoveAndCopy() {
         Headers h = headers.toBuilder().set("x-multi", "z").remove("HOST").build();
         assertThat(h.all("X-Multi")).containsExactly("z");

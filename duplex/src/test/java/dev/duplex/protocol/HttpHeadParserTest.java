@@ -72,6 +72,27 @@ class HttpHeadParserTest {
     }
 
     @Test
+    void aKeptAliveParserReadsALargerSecondHeadInPieces() throws Exception {
+        // The parser's buffer is sized by the first bytes; a later, larger head grows it after reset().
+        HttpHeadParser<HttpRequest> parser = HttpHeadParser.requests(Limits.DEFAULTS);
+        assertThat(parser.parse(ByteBuffer.wrap(bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n")))).isNotNull();
+        parser.reset();
+        String big = "GET /" + "p".repeat(300) + " HTTP/1.1\r\nHost: b\r\nX-Long: " + "v".repeat(5000) + "\r\n\r\n";
+        byte[] all = concat(bytes(big), FRAME);
+        HttpRequest r = null;
+        ByteBuffer last = null;
+        for (int at = 0; r == null; at += 97) {
+            last = ByteBuffer.wrap(all, at, Math.min(97, all.length - at));
+            r = parser.parse(last);
+        }
+        assertThat(r.target()).isEqualTo("/" + "p".repeat(300));
+        assertThat(r.header("x-long")).isEqualTo("v".repeat(5000));
+        assertThat(r.headers().size()).isEqualTo(2);
+        assertThat(parser.bytesConsumed()).isEqualTo(big.length());
+        assertThat(last.position()).isEqualTo(big.length());   // the frame's bytes stay for the caller
+    }
+
+    @Test
     void splitAtEveryPoint() throws Exception {
         byte[] all = concat(bytes(REQUEST), FRAME);
         for (int split = 0; split <= all.length; split++) {

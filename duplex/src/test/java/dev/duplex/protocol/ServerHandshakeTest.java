@@ -299,4 +299,55 @@ class ServerHandshakeTest {
         assertThat(result.extensions()).isEqualTo("permessage-deflate");
         assertThat(result.deflate()).isEqualTo(ok.deflate());
     }
+
+    @Test
+    void keyCheckAgreesWithBase64DecodingToSixteenBytes() {
+        // isValidKey checks the characters itself; it must accept exactly what decodes to 16 bytes.
+        for (int pos = 0; pos < 24; pos++) {
+            for (char c = 0; c < 300; c++) {
+                String key = SAMPLE_KEY.substring(0, pos) + c + SAMPLE_KEY.substring(pos + 1);
+                boolean decodes;
+                try {
+                    decodes = java.util.Base64.getDecoder().decode(key).length == 16;
+                } catch (IllegalArgumentException e) {
+                    decodes = false;
+                }
+                assertThat(ServerHandshake.isValidKey(key)).as("%s", key).isEqualTo(decodes);
+            }
+        }
+        assertThat(ServerHandshake.isValidKey(SAMPLE_KEY + "=")).isFalse();
+        assertThat(ServerHandshake.isValidKey("AAAAAAAAAAAAAAAAAAAAAAA=")).isFalse();   // 17 bytes
+        assertThat(ServerHandshake.isValidKey("AAAAAAAAAAAAAAAAAAAAAAAA")).isFalse();   // 18 bytes
+    }
+
+    @Test
+    void acceptKeyIsTheSameFromEveryThread() throws Exception {
+        // The digest is a clone of a shared prototype: concurrent handshakes must not share its state.
+        String[] keys = new String[8];
+        String[] expected = new String[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            byte[] nonce = new byte[16];
+            nonce[0] = (byte) i;
+            keys[i] = java.util.Base64.getEncoder().encodeToString(nonce);
+            byte[] d = java.security.MessageDigest.getInstance("SHA-1")
+                    .digest((keys[i] + ServerHandshake.GUID).getBytes(StandardCharsets.US_ASCII));
+            expected[i] = java.util.Base64.getEncoder().encodeToString(d);
+        }
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < keys.length; t++) {
+            int k = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    if (!ServerHandshake.acceptKey(keys[k]).equals(expected[k])) {
+                        wrong.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(wrong.get()).isZero();
+    }
 }

@@ -105,4 +105,15 @@ class ServerRequestTest {
         assertThat(r.headers()).isEmpty();
         assertThat(r.cookies()).isEmpty();
     }
+
+    @Test
+    void latin1ValuesAndMixedCaseNamesSurviveTheCompactForm() {
+        ServerRequest r = new ServerRequest("GET", "/caf%C3%A9", Headers.builder()
+                .add("X-Mixed-CASE-Name", "Caf\u00e9 \u00ff Value").build(), null);
+        assertThat(r.headers()).containsOnlyKeys("x-mixed-case-name");
+        assertThat(r.header("X-MIXED-case-name")).isEqualTo("Caf\u00e9 \u00ff Value");
+        assertThat(r.target()).isEqualTo("/caf%C3%A9");
+        assertThatThrownBy(() -> new ServerRequest("GET", "/a\nb", Headers.EMPTY, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

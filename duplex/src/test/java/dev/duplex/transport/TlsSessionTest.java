@@ -75,6 +75,23 @@ class TlsSessionTest {
     }
 
     @Test
+    void aHandshakeFitsTheOutputBufferWithoutGrowingIt() throws Exception {
+        TestCertificates certs = TestCertificates.get();
+        TlsSession s = server(certs);
+        TlsSession c = client(certs, "localhost");
+        int serverOut = s.netOut().capacity();
+        int clientOut = c.netOut().capacity();
+        s.begin();
+        c.begin();
+        pump(c, s);
+        assertThat(s.handshakeDone()).isTrue();
+        // The server's flight (hello, certificate, signature, finished) and its ticket, the client's
+        // hello and finished: each fits beside a packet's worth of room.
+        assertThat(s.netOut().capacity()).isEqualTo(serverOut);
+        assertThat(c.netOut().capacity()).isEqualTo(clientOut);
+    }
+
+    @Test
     void handshakeThenDataBothWays() throws Exception {
         TestCertificates certs = TestCertificates.get();
         TlsSession s = server(certs);
