@@ -9,8 +9,8 @@ import java.util.Map;
  * @param subprotocol the subprotocol the server selected, or {@code ""}
  * @param extensions  the negotiated {@code Sec-WebSocket-Extensions} value as sent on the wire, or {@code ""}
  * @param status      the HTTP status of the handshake response (101)
- * @param headers     the response headers (client) or request headers (server), names in lower case,
- *                    values in arrival order; unmodifiable
+ * @param headers     the 101's headers: as received (client) or as sent (server; the request is the
+ *                    server API's {@code ServerRequest}); names in lower case, values in order; unmodifiable
  */
 public record OpenInfo(String subprotocol, String extensions, int status, Map<String, List<String>> headers) {
 
