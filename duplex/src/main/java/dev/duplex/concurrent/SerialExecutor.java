@@ -85,13 +85,7 @@ public final class SerialExecutor implements Executor {
      */
     public void executeNext(Runnable task) {
         if (running == Thread.currentThread() && tasks.isEmpty()) {
-            try {
-                task.run();
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                onError.uncaughtException(Thread.currentThread(), e);
-            }
+            runSafely(task);
         } else {
             execute(task);
         }
@@ -126,13 +120,7 @@ public final class SerialExecutor implements Executor {
             running = Thread.currentThread();
             Runnable task;
             while ((task = tasks.poll()) != null) {
-                try {
-                    task.run();
-                } catch (VirtualMachineError e) {
-                    throw e;
-                } catch (Throwable e) {
-                    onError.uncaughtException(Thread.currentThread(), e);
-                }
+                runSafely(task);
             }
             running = null;
             scheduled.set(false);
@@ -140,6 +128,17 @@ public final class SerialExecutor implements Executor {
             if (tasks.isEmpty() || !scheduled.compareAndSet(false, true)) {
                 return;
             }
+        }
+    }
+
+    /** Runs one task; what it throws goes to the handler, and the next task runs. */
+    private void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            onError.uncaughtException(Thread.currentThread(), e);
         }
     }
 }

@@ -104,14 +104,9 @@ public final class Headers implements Iterable<Headers.Field> {
             for (int from = 0; from <= v.length(); ) {
                 int comma = v.indexOf(',', from);
                 int end = comma < 0 ? v.length() : comma;
-                int a = from;
-                int b = end;
-                while (a < b && isOws(v.charAt(a))) {
-                    a++;
-                }
-                while (b > a && isOws(v.charAt(b - 1))) {
-                    b--;
-                }
+                long span = element(v, from, end);
+                int a = (int) (span >>> 32);
+                int b = (int) span;
                 if (a < b) {
                     if (out == null) {
                         out = new ArrayList<>(4);
@@ -137,14 +132,9 @@ public final class Headers implements Iterable<Headers.Field> {
             for (int from = 0; from <= v.length(); ) {
                 int comma = v.indexOf(',', from);
                 int end = comma < 0 ? v.length() : comma;
-                int a = from;
-                int b = end;
-                while (a < b && isOws(v.charAt(a))) {
-                    a++;
-                }
-                while (b > a && isOws(v.charAt(b - 1))) {
-                    b--;
-                }
+                long span = element(v, from, end);
+                int a = (int) (span >>> 32);
+                int b = (int) span;
                 if (b > a && b - a == token.length() && v.regionMatches(true, a, token, 0, b - a)) {
                     return true;
                 }
@@ -152,6 +142,19 @@ public final class Headers implements Iterable<Headers.Field> {
             }
         }
         return false;
+    }
+
+    /** A list element of {@code v[from, end)} without its surrounding whitespace: start << 32 | end. */
+    private static long element(String v, int from, int end) {
+        int a = from;
+        int b = end;
+        while (a < b && isOws(v.charAt(a))) {
+            a++;
+        }
+        while (b > a && isOws(v.charAt(b - 1))) {
+            b--;
+        }
+        return ((long) a << 32) | b;
     }
 
     private static boolean isOws(char c) {
