@@ -69,23 +69,35 @@ final class TlsSession {
      * @return true when {@code src} still has bytes: empty {@code dst} and call again
      */
     boolean unwrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
-        if (netIn != null) {
-            // Complete the kept partial record with the new bytes, then go on from there.
-            int room = netIn.capacity() - netIn.limit();
-            if (room < src.remaining()) {
-                netIn = growRead(netIn, netIn.remaining() + Math.max(src.remaining(), packetSize()));
+        while (netIn != null) {
+            // Complete the kept partial record from src, no more than it lacks, then go on from src
+            // itself: a read is not copied behind a partial record.
+            int n = Math.min(lacking(netIn), src.remaining());
+            if (n == 0 && src.hasRemaining()) {
+                n = src.remaining(); // whole records the engine did not take yet: keep src with them
+            }
+            if (netIn.capacity() - netIn.limit() < n) {
+                netIn = growRead(netIn, netIn.remaining() + Math.max(n, packetSize()));
             }
             int at = netIn.limit();
-            netIn.limit(at + src.remaining());
-            netIn.put(at, src, src.position(), src.remaining());
-            src.position(src.limit());
+            netIn.limit(at + n);
+            netIn.put(at, src, src.position(), n);
+            src.position(src.position() + n);
             boolean more = unwrapFrom(netIn, dst);
-            if (!netIn.hasRemaining()) {
-                netIn = null;
-            } else if (!more) {
-                netIn.compact().flip(); // a partial record again: keep it, at the start
+            if (more) {
+                if (!netIn.hasRemaining()) {
+                    netIn = null;
+                }
+                return true; // dst is full: the rest on the next call
             }
-            return more;
+            if (netIn.hasRemaining()) {
+                netIn.compact().flip(); // still a partial record: keep it, at the start
+                if (!src.hasRemaining()) {
+                    return false;
+                }
+            } else {
+                netIn = null;
+            }
         }
         boolean more = unwrapFrom(src, dst);
         if (!more && src.hasRemaining()) {
@@ -122,6 +134,20 @@ final class TlsSession {
             in.position(in.limit()); // nothing is read after close_notify
         }
         return false;
+    }
+
+    /**
+     * Bytes the partial record at the start of {@code b} still lacks (RFC 8446 5.1: a five-byte header
+     * whose last two bytes are the length), or what its header lacks.
+     */
+    private static int lacking(ByteBuffer b) {
+        int have = b.remaining();
+        if (have < 5) {
+            return 5 - have;
+        }
+        int p = b.position();
+        int length = ((b.get(p + 3) & 0xFF) << 8) | (b.get(p + 4) & 0xFF);
+        return Math.max(0, 5 + length - have);
     }
 
     private int packetSize() {
