@@ -64,39 +64,34 @@ final class OkHttpRaceClient implements RaceClient {
     private static final class NoDelay extends SocketFactory {
         private final SocketFactory plain = SocketFactory.getDefault();
 
-        @Override
-        public Socket createSocket() throws IOException {
-            Socket s = plain.createSocket();
+        private static Socket noDelay(Socket s) throws IOException {
             s.setTcpNoDelay(true);
             return s;
+        }
+
+        @Override
+        public Socket createSocket() throws IOException {
+            return noDelay(plain.createSocket());
         }
 
         @Override
         public Socket createSocket(String host, int port) throws IOException {
-            Socket s = plain.createSocket(host, port);
-            s.setTcpNoDelay(true);
-            return s;
+            return noDelay(plain.createSocket(host, port));
         }
 
         @Override
         public Socket createSocket(String host, int port, InetAddress local, int localPort) throws IOException {
-            Socket s = plain.createSocket(host, port, local, localPort);
-            s.setTcpNoDelay(true);
-            return s;
+            return noDelay(plain.createSocket(host, port, local, localPort));
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port) throws IOException {
-            Socket s = plain.createSocket(host, port);
-            s.setTcpNoDelay(true);
-            return s;
+            return noDelay(plain.createSocket(host, port));
         }
 
         @Override
         public Socket createSocket(InetAddress host, int port, InetAddress local, int localPort) throws IOException {
-            Socket s = plain.createSocket(host, port, local, localPort);
-            s.setTcpNoDelay(true);
-            return s;
+            return noDelay(plain.createSocket(host, port, local, localPort));
         }
     }
 }

@@ -53,21 +53,16 @@ final class Peers {
      * with (one for every server, see the generator's TestCertificate), or null for plain {@code ws}.
      */
     static KeyManagerFactory keyManagers(String[] args) {
-        String file = option(args, "--keystore", null);
-        if (file == null) {
+        LoadedStore store = keyStore(args);
+        if (store == null) {
             return null;
         }
-        char[] password = option(args, "--storepass", "").toCharArray();
-        try (InputStream in = Files.newInputStream(Path.of(file))) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, password);
+        try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, password);
+            kmf.init(store.keys(), store.password());
             return kmf;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load " + file, e);
+            throw new IllegalStateException("cannot use " + store.file(), e);
         }
     }
 
@@ -76,6 +71,28 @@ final class Peers {
 
     /** {@link #keyManagers}' key and chain themselves, or null for plain {@code ws}. */
     static KeyAndChain keyAndChain(String[] args) {
+        LoadedStore store = keyStore(args);
+        if (store == null) {
+            return null;
+        }
+        try {
+            KeyStore ks = store.keys();
+            String alias = ks.aliases().nextElement();
+            java.security.cert.Certificate[] chain = ks.getCertificateChain(alias);
+            X509Certificate[] x509 = new X509Certificate[chain.length];
+            for (int i = 0; i < chain.length; i++) {
+                x509[i] = (X509Certificate) chain[i];
+            }
+            return new KeyAndChain((PrivateKey) ks.getKey(alias, store.password()), x509);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot use " + store.file(), e);
+        }
+    }
+
+    /** The PKCS12 store that {@code --keystore FILE --storepass PW} names, loaded. */
+    private record LoadedStore(String file, KeyStore keys, char[] password) {}
+
+    private static LoadedStore keyStore(String[] args) {
         String file = option(args, "--keystore", null);
         if (file == null) {
             return null;
@@ -84,13 +101,7 @@ final class Peers {
         try (InputStream in = Files.newInputStream(Path.of(file))) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(in, password);
-            String alias = ks.aliases().nextElement();
-            java.security.cert.Certificate[] chain = ks.getCertificateChain(alias);
-            X509Certificate[] x509 = new X509Certificate[chain.length];
-            for (int i = 0; i < chain.length; i++) {
-                x509[i] = (X509Certificate) chain[i];
-            }
-            return new KeyAndChain((PrivateKey) ks.getKey(alias, password), x509);
+            return new LoadedStore(file, ks, password);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
