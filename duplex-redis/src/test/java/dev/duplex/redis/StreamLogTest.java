@@ -133,6 +133,11 @@ class StreamLogTest {
             expected.add("during " + i);
             appended.add(writer.append("room", "during " + i));
         }
+        // Lettuce notices the lost connection on its own schedule: wait for it, within the patience.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
+        while (reader.reachable() && writer.reachable() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // poll the condition
+        }
         assertThat(reader.reachable() && writer.reachable()).isFalse();
         redis.restart();
         for (CompletionStage<StreamId> a : appended) {
