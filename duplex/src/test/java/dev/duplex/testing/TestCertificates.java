@@ -82,11 +82,20 @@ public final class TestCertificates {
     /** A context that serves this certificate. */
     public SSLContext serverContext() {
         try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(keyManagers(), null, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Key managers that present this certificate, for a server context of another provider. */
+    public javax.net.ssl.KeyManager[] keyManagers() {
+        try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(load(), PASSWORD);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            return ctx;
+            return kmf.getKeyManagers();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
