@@ -20,7 +20,7 @@ final class Console {
         out.printf("  %-7s max message %s, %s, permessage-deflate %s, %s, %d event loops%n", "config:",
                 ByteSize.format(settings.maxMessage()), cap == 0 ? "no connection cap" : "at most " + cap + " connections",
                 settings.deflate() ? "on" : "off",
-                settings.tls() ? "TLS from " + settings.keystore() : "no TLS",
+                settings.tls() ? "TLS from " + settings.keystore() + " on " + settings.tlsEngine().describe() : "no TLS",
                 Runtime.getRuntime().availableProcessors());
         out.println("Ctrl-C or SIGTERM drains: /ready says 503, every connection gets 1001 (going away), "
                 + "up to " + TimeSpan.format(settings.drainTimeout()) + " for them to close.");

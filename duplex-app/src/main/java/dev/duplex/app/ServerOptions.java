@@ -29,6 +29,11 @@ public final class ServerOptions {
             description = "Password of the key store (also read from $DUPLEX_TLS_PASSWORD).")
     String tlsPassword;
 
+    @Option(names = "--tls-engine", paramLabel = "auto|boringssl|jdk", defaultValue = "auto",
+            description = "TLS implementation: BoringSSL (native, through Conscrypt) or the JDK's SSLEngine; auto "
+                    + "takes BoringSSL where it loads (Linux, macOS, Windows on x86-64) (default: ${DEFAULT-VALUE}).")
+    TlsEngine tlsEngine;
+
     @Option(names = "--deflate", paramLabel = "on|off", defaultValue = "on",
             description = "Negotiate permessage-deflate (RFC 7692) when a client offers it "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -74,6 +79,6 @@ public final class ServerOptions {
 
     ServerSettings settings(long maxMessage) {
         return new ServerSettings(host, port, tlsKeystore, tlsPassword(), deflate(), maxMessage, maxConnections,
-                allowOrigin, drainTimeout);
+                allowOrigin, drainTimeout, tlsEngine);
     }
 }

@@ -26,16 +26,23 @@ import java.util.List;
  * @param allowedOrigins the {@code Origin}s whose pages may connect ({@code *} for any); empty for the
  *                    app's own default (see {@link #originPolicy})
  * @param drainTimeout how long a stopping server waits for its connections' closing handshakes
+ * @param tlsEngine   which TLS implementation serves {@code keystore}'s certificate
  */
 public record ServerSettings(String host, int port, Path keystore, char[] password, boolean deflate,
                              long maxMessage, int maxConnections, List<String> allowedOrigins,
-                             Duration drainTimeout) {
+                             Duration drainTimeout, TlsEngine tlsEngine) {
 
     /** {@code --drain-timeout}'s default: long enough for a close round trip, short for a deploy. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     public ServerSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    public ServerSettings(String host, int port, Path keystore, char[] password, boolean deflate,
+                          long maxMessage, int maxConnections, List<String> allowedOrigins, Duration drainTimeout) {
+        this(host, port, keystore, password, deflate, maxMessage, maxConnections, allowedOrigins, drainTimeout,
+                TlsEngine.auto);
     }
 
     public ServerSettings(String host, int port, Path keystore, char[] password, boolean deflate,
@@ -84,7 +91,7 @@ public record ServerSettings(String host, int port, Path keystore, char[] passwo
     /** The same settings with other allowed origins. */
     public ServerSettings withAllowedOrigins(List<String> origins) {
         return new ServerSettings(host, port, keystore, password, deflate, maxMessage, maxConnections, origins,
-                drainTimeout);
+                drainTimeout, tlsEngine);
     }
 
     /** Plain ws on 127.0.0.1, with permessage-deflate: what tests use. */
@@ -96,15 +103,13 @@ public record ServerSettings(String host, int port, Path keystore, char[] passwo
         return keystore != null;
     }
 
-    /** The TLS context from the key store; fails with a message that names the file. */
+    /** The TLS context from the key store, on {@link #tlsEngine}; fails with a message that names the file. */
     SSLContext sslContext() {
         try {
             KeyStore store = KeyStore.getInstance(keystore.toFile(), password);
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
+            return tlsEngine.serverContext(keys.getKeyManagers());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read key store " + keystore + ": " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {

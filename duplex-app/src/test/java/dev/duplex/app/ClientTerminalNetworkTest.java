@@ -232,15 +232,20 @@ class ClientTerminalNetworkTest {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    @Test
-    void insecureTlsWorksAgainstASelfSignedEchoServer(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(TlsEngine.class)
+    void insecureTlsWorksAgainstASelfSignedEchoServer(TlsEngine engine, @org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
         Path store = dir.resolve("echo.p12");
         Result made = run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "secret",
                 "-alias", "echo", "-keyalg", "EC", "-dname", "CN=localhost", "-validity", "2"));
         assertThat(made.exit).as(made.stderr).isZero();
         ServerSettings tls = new ServerSettings("127.0.0.1", 0, store, "secret".toCharArray(), true,
-                EchoServer.DEFAULT_MAX_MESSAGE);
+                EchoServer.DEFAULT_MAX_MESSAGE, ServerSettings.AUTO, List.of(), ServerSettings.DEFAULT_DRAIN_TIMEOUT,
+                engine);
+        // auto is BoringSSL on the platforms CI runs on (Linux x86-64), as `duplex echo` ships.
+        assertThat(engine.resolved()).isEqualTo(engine == TlsEngine.jdk ? TlsEngine.jdk : TlsEngine.boringssl);
         try (RunningServer secure = EchoServer.start(tls)) {
             assertThat(secure.wsUrl("/")).startsWith("wss://");
             Result refused = run(duplexClient(secure.wsUrl("/"), "-x", "hi"));

@@ -188,6 +188,8 @@ public final class Suite {
         s.add(ServerSpec.java("tcp-echo", "plain TCP echo", "dev.duplex.bench.peers.TcpEchoServer").asRaw());
         if (duplexAvailable()) {
             s.add(ServerSpec.tlsJava("duplex-wss", "Duplex (JDK TLS)", "dev.duplex.bench.peers.DuplexServer"));
+            s.add(ServerSpec.tlsJava("duplex-wss-boringssl", "Duplex + BoringSSL (Conscrypt; `duplex echo`'s default)",
+                    "dev.duplex.bench.peers.DuplexServer", "--tls-engine", "boringssl"));
         }
         s.add(ServerSpec.tlsJava("netty-epoll-jdk-wss", "Netty epoll + JDK TLS", "dev.duplex.bench.peers.NettyServer",
                 "--transport", "epoll", "--tls", "jdk"));

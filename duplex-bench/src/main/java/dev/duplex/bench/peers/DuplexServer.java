@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * does: a large message is never held whole; {@code --mode echo-whole} waits for whole messages); {@code --mode broadcast} (the chat room) prepares each message once as a {@link Broadcast} and
  * queues the same frame bytes on every open connection. One event loop per core (the default),
  * permessage-deflate off, frame and message limits at {@link Peers#MAX_MESSAGE}. With
- * {@code --keystore FILE --storepass PW} it serves {@code wss} through its public {@code tls(SSLContext)}.
+ * {@code --keystore FILE --storepass PW} it serves {@code wss} through its public {@code tls(SSLContext)}: on the
+ * JDK's TLS, or with {@code --tls-engine boringssl} on BoringSSL ({@code NativeTls}, what {@code duplex echo}
+ * serves with by default).
  */
 public final class DuplexServer {
     public static void main(String[] args) {
@@ -24,9 +26,10 @@ public final class DuplexServer {
                 .port(Peers.port(args))
                 .permessageDeflate(false)
                 .limits(Limits.DEFAULTS.withMaxFrameSize(Peers.MAX_MESSAGE).withMaxMessageSize(Peers.MAX_MESSAGE));
-        javax.net.ssl.SSLContext tls = Peers.jdkTls(args);
+        javax.net.ssl.SSLContext tls = Peers.option(args, "--tls-engine", "jdk").equals("boringssl")
+                ? Peers.boringSslTls(args) : Peers.jdkTls(args);
         if (tls != null) {
-            b.tls(tls); // wss: the JDK's SSLEngine, its defaults (the generator pins suite and group)
+            b.tls(tls); // wss: the engine's defaults (the generator pins suite and group)
         }
         if (broadcast) {
             b.route("/", ws -> ws.onmessage(m -> Broadcast.text(m.text()).sendTo(self.get().connections())));

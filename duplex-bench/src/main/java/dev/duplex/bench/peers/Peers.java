@@ -124,6 +124,19 @@ final class Peers {
         }
     }
 
+    /** BoringSSL through Conscrypt ({@code NativeTls}) with {@link #keyManagers}' key; null for plain {@code ws}. */
+    static SSLContext boringSslTls(String[] args) {
+        KeyManagerFactory kmf = keyManagers(args);
+        if (kmf == null) {
+            return null;
+        }
+        try {
+            return dev.duplex.conscrypt.NativeTls.server(kmf.getKeyManagers());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static int threads() {
         return Runtime.getRuntime().availableProcessors();
     }
