@@ -61,6 +61,12 @@ final class ClientHandshake {
      * and must have negotiated the pinned protocol and suite. The link's channel stays blocking.
      */
     static Link open(InetSocketAddress address, String path, GeneratorTls tls, boolean resume) throws IOException {
+        return open(address, path, tls, resume, true);
+    }
+
+    /** As {@link #open(InetSocketAddress, String, GeneratorTls, boolean)}; without {@code upgrade}, TLS only (a raw echo). */
+    static Link open(InetSocketAddress address, String path, GeneratorTls tls, boolean resume, boolean upgrade)
+            throws IOException {
         SocketChannel ch = SocketChannel.open();
         Link link = null;
         try {
@@ -74,7 +80,9 @@ final class ClientHandshake {
                 t.handshake();
                 GeneratorTls.checkNegotiated(t.engine);
             }
-            upgrade(link, address, path);
+            if (upgrade) {
+                upgrade(link, address, path);
+            }
             return link;
         } catch (IOException | RuntimeException e) {
             ch.close();

@@ -69,7 +69,7 @@ public final class EchoLoad {
                 Connector.open(address, path, spec.connections(), raw).forEach(ch -> channels.add(Link.plain(ch)));
             } else {
                 for (int i = 0; i < spec.connections(); i++) {
-                    channels.add(ClientHandshake.open(address, path, tls, false));
+                    channels.add(ClientHandshake.open(address, path, tls, false, !raw));
                 }
             }
             int t = Math.max(1, Math.min(threads, spec.connections()));

@@ -196,6 +196,8 @@ public final class Suite {
         s.add(ServerSpec.tlsJava("netty-epoll-openssl-wss", "Netty epoll + OpenSSL (BoringSSL)",
                 "dev.duplex.bench.peers.NettyServer", "--transport", "epoll", "--tls", "openssl"));
         s.add(ServerSpec.tlsJava("jetty-wss", "Jetty (JDK TLS)", "dev.duplex.bench.peers.JettyEchoServer"));
+        s.add(ServerSpec.tlsJava("tls-echo", "TLS echo (Netty epoll + OpenSSL)", "dev.duplex.bench.peers.NettyServer",
+                "--transport", "epoll", "--tls", "openssl", "--mode", "raw-echo").asRaw());
         if (duplexAvailable()) {
             s.add(ServerSpec.chatJava("duplex-chat", "Duplex", "dev.duplex.bench.peers.DuplexServer", "--mode", "broadcast"));
         }

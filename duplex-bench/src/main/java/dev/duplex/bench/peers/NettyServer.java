@@ -36,7 +36,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * Netty 4.2 WebSocket server, written the way Netty's own examples and tuning advice say:
- * {@code --transport nio|epoll}, {@code --mode echo|broadcast}, {@code wss} with {@code --keystore}
+ * {@code --transport nio|epoll}, {@code --mode echo|broadcast|raw-echo}, {@code wss} with {@code --keystore}
  * (see {@code tls}). One event loop per core, no
  * compression handler, frame and message limits at {@link Peers#MAX_MESSAGE}. Echo writes each
  * message back and flushes once per read batch ({@code channelReadComplete}); broadcast hands the
@@ -46,7 +46,9 @@ public final class NettyServer {
     public static void main(String[] args) throws Exception {
         Peers.quiet();
         boolean epoll = Peers.option(args, "--transport", "nio").equals("epoll");
-        boolean broadcast = Peers.option(args, "--mode", "echo").equals("broadcast");
+        String mode = Peers.option(args, "--mode", "echo");
+        boolean broadcast = mode.equals("broadcast");
+        boolean rawEcho = mode.equals("raw-echo");
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> serverClass =
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -70,6 +72,10 @@ public final class NettyServer {
                     protected void initChannel(SocketChannel ch) {
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
+                        if (rawEcho) {
+                            ch.pipeline().addLast(RawEcho.INSTANCE);
+                            return;
                         }
                         ch.pipeline().addLast(
                                 new HttpServerCodec(),
@@ -103,6 +109,27 @@ public final class NettyServer {
         return SslContextBuilder.forServer(key.key(), key.chain())
                 .sslProvider(openssl ? SslProvider.OPENSSL : SslProvider.JDK)
                 .build();
+    }
+
+    /** {@code --mode raw-echo}: the bytes back as they came, no WebSocket (with TLS, the generator's wss ceiling). */
+    @Sharable
+    private static final class RawEcho extends ChannelInboundHandlerAdapter {
+        static final RawEcho INSTANCE = new RawEcho();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 
     @Sharable
