@@ -60,7 +60,7 @@ public final class NativeTls {
         }
         SSLContext conscrypt = SSLContext.getInstance("TLS", PROVIDER);
         conscrypt.init(keys, null, null);
-        return TicketingContext.of(conscrypt);
+        return ConfiguringContext.withTickets(conscrypt);
     }
 
     private static Provider loadProvider() {

@@ -87,6 +87,35 @@ class NativeTlsNetworkTest {
         }
     }
 
+    @Test
+    void aClosedConnectionsEngineIsClosedBothWaysSoBoringSslFreesItsState() throws Exception {
+        TestCertificates certs = TestCertificates.get();
+        java.util.Queue<javax.net.ssl.SSLEngine> engines = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        SSLContext recording = ConfiguringContext.of(NativeTls.server(certs.keyManagers()), engines::add);
+        try (WebSocketServer server = WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
+                .tls(recording).route("/", WebSocketHandler.echo()).build().start()) {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
+            // A clean close (the JDK socket sends close_notify) and a peer that just drops TCP mid-handshake.
+            TlsHandshakes.upgradeAndClose(certs.clientContext(), address);
+            try (java.net.Socket dropped = new java.net.Socket()) {
+                dropped.connect(address, 5_000);
+                dropped.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x00, 0x05, 0x01}); // a ClientHello's start
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline && (engines.size() < 2
+                    || !engines.stream().allMatch(e -> e.isInboundDone() && e.isOutboundDone()))) {
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+            assertThat(engines).hasSize(2);
+            // Conscrypt frees the native SSL object when the second direction closes (not at GC).
+            assertThat(engines).allSatisfy(e -> {
+                assertThat(e.isInboundDone()).as("inbound done").isTrue();
+                assertThat(e.isOutboundDone()).as("outbound done").isTrue();
+            });
+        }
+    }
+
     /** What the JDK client received, a line per message or close, whole messages only. */
     private static final class Received implements WebSocket.Listener {
         private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();

@@ -223,11 +223,17 @@ final class TlsSession {
         return consumed;
     }
 
-    /** Queues close_notify (RFC 8446 6.1) in {@link #netOut()}. */
+    /**
+     * Queues close_notify (RFC 8446 6.1) in {@link #netOut()}: wraps until the engine says its
+     * outbound side is done, not only while it reports {@code NEED_WRAP} (an engine past its
+     * handshake, as BoringSSL's, may report {@code NOT_HANDSHAKING} with the alert still inside).
+     */
     void closeOutbound() {
         engine.closeOutbound();
         try {
-            progress(engine.getHandshakeStatus());
+            while (!engine.isOutboundDone() && wrapOnce(EMPTY_ARRAY, 0, 0).bytesProduced() > 0) {
+                // each wrap moves more of the alert into netOut
+            }
         } catch (SSLException ignored) {
             // the alert could not be produced; TCP closes anyway
         }
@@ -242,11 +248,20 @@ final class TlsSession {
         return netOut.position();
     }
 
-    /** Drops the buffers (after the connection closed). */
+    /**
+     * Drops the buffers and closes the engine both ways (after the connection closed): an engine
+     * with native state (BoringSSL's, through Conscrypt) frees it only once both directions are
+     * closed, not when the connection object is collected.
+     */
     void release() {
         netIn = null;
         netOut = EMPTY;
         engine.closeOutbound();
+        try {
+            engine.closeInbound();
+        } catch (SSLException expected) {
+            // the JDK's engine says the peer sent no close_notify; it is closed all the same
+        }
     }
 
     private static boolean hasRemaining(ByteBuffer[] srcs, int off, int len) {
