@@ -8,14 +8,12 @@ import org.conscrypt.Conscrypt;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSession;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,15 +73,7 @@ class NativeTlsNetworkTest {
             SSLContext client = certs.clientContext();
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
 
-            SSLSession first = TlsHandshakes.upgradeAndClose(client, address);
-            assertThat(first.getProtocol()).isEqualTo("TLSv1.3");
-            List<String> tickets = TlsHandshakes.ticketIds(client);
-            assertThat(tickets).as("tickets the server gave").isNotEmpty();
-
-            SSLSession second = TlsHandshakes.upgradeAndClose(client, address);
-            // Resumed: the session is the ticket's, not a new one.
-            assertThat(tickets).contains(HexFormat.of().formatHex(second.getId()));
-            assertThat(second.getCreationTime()).isEqualTo(first.getCreationTime());
+            TlsHandshakes.assertResumes(client, address);
         }
     }
 

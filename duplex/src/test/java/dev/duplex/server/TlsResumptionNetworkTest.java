@@ -34,17 +34,7 @@ class TlsResumptionNetworkTest {
             SSLContext client = certs.clientContext();
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
 
-            SSLSession first = TlsHandshakes.upgradeAndClose(client, address);
-            assertThat(first.getProtocol()).isEqualTo("TLSv1.3");
-            // The ticket came with the first connection: the client keeps it as a session of its own.
-            List<String> tickets = TlsHandshakes.ticketIds(client);
-            assertThat(tickets).as("sessions the client may resume").isNotEmpty();
-
-            SSLSession second = TlsHandshakes.upgradeAndClose(client, address);
-            // A resumed session is the ticket's (the client took it out of its cache to offer it, and the
-            // server accepted it); a full handshake would have made a new one.
-            assertThat(tickets).contains(HexFormat.of().formatHex(second.getId()));
-            assertThat(second.getCreationTime()).isEqualTo(first.getCreationTime());
+            SSLSession second = TlsHandshakes.assertResumes(client, address);
 
             // And each resumption hands out a new ticket, so a client can keep resuming.
             List<String> next = TlsHandshakes.ticketIds(client);

@@ -34,6 +34,22 @@ public final class TlsHandshakes {
         return out;
     }
 
+    /**
+     * Two connection lives from {@code client}: the first full, the second resumed with the ticket the
+     * first was given (its session is the ticket's: the client took it out of its cache to offer it and
+     * the server accepted it; a full handshake would have made a new one). Returns the second session.
+     */
+    public static SSLSession assertResumes(SSLContext client, InetSocketAddress address) throws IOException {
+        SSLSession first = upgradeAndClose(client, address);
+        assertThat(first.getProtocol()).isEqualTo("TLSv1.3");
+        List<String> tickets = ticketIds(client);
+        assertThat(tickets).as("sessions the client may resume").isNotEmpty();
+        SSLSession second = upgradeAndClose(client, address);
+        assertThat(tickets).contains(HexFormat.of().formatHex(second.getId()));
+        assertThat(second.getCreationTime()).isEqualTo(first.getCreationTime());
+        return second;
+    }
+
     /** TLS 1.3, the upgrade, a close frame and the server's answer, TCP close; the session it used. */
     public static SSLSession upgradeAndClose(SSLContext ctx, InetSocketAddress address) throws IOException {
         Socket tcp = new Socket();

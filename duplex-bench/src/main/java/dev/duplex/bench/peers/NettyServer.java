@@ -60,7 +60,7 @@ public final class NettyServer {
                 .allowExtensions(false)
                 .maxFramePayloadLength(Peers.MAX_MESSAGE)
                 .build();
-        ChannelInboundHandlerAdapter app = broadcast ? new Broadcast(members) : new Echo();
+        ChannelInboundHandlerAdapter app = broadcast ? new Broadcast(members) : new Echo(false);
         SslContext tls = tls(args);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -74,7 +74,7 @@ public final class NettyServer {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                         }
                         if (rawEcho) {
-                            ch.pipeline().addLast(RawEcho.INSTANCE);
+                            ch.pipeline().addLast(new Echo(true)); // with TLS: the generator's wss ceiling
                             return;
                         }
                         ch.pipeline().addLast(
@@ -111,32 +111,18 @@ public final class NettyServer {
                 .build();
     }
 
-    /** {@code --mode raw-echo}: the bytes back as they came, no WebSocket (with TLS, the generator's wss ceiling). */
-    @Sharable
-    private static final class RawEcho extends ChannelInboundHandlerAdapter {
-        static final RawEcho INSTANCE = new RawEcho();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.write(msg);
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
-    }
-
+    /** Writes each message back, flushing once per read batch; raw: the bytes as they came, no WebSocket. */
     @Sharable
     private static final class Echo extends ChannelInboundHandlerAdapter {
+        private final boolean raw;
+
+        Echo(boolean raw) {
+            this.raw = raw;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+            if (raw || msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
                 ctx.write(msg);
             } else {
                 ReferenceCountUtil.release(msg);
