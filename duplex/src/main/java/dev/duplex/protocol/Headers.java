@@ -197,9 +197,33 @@ public final class Headers implements Iterable<Headers.Field> {
         return l;
     }
 
+    /**
+     * The fields in order, read-only. One small object: the 101 and the server's copy of each upgrade
+     * request walk their headers, and a list view with its iterator would be three.
+     */
     @Override
     public Iterator<Field> iterator() {
-        return fields().iterator();
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < fields.length;
+            }
+
+            @Override
+            public Field next() {
+                if (next >= fields.length) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return fields[next++];
+            }
+        };
+    }
+
+    /** The field at {@code index} (in arrival order). */
+    Field field(int index) {
+        return fields[index];
     }
 
     /** A builder holding these fields. */

@@ -71,7 +71,9 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
         String length = withBody && !headers.contains("Content-Length") ? Integer.toString(body.length) : null;
         // "HTTP/1.1 " status SP reason CRLF, each field "name: value" CRLF, CRLF, body: sized first, written once.
         int size = 9 + 3 + 1 + reason.length() + 2 + 2 + (withBody ? body.length : 0);
-        for (Headers.Field f : headers) {
+        int fields = headers.size();
+        for (int i = 0; i < fields; i++) {
+            Headers.Field f = headers.field(i);
             size += f.name().length() + 2 + f.value().length() + 2;
         }
         if (length != null) {
@@ -85,7 +87,8 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
         out[at++] = ' ';
         at = put(out, at, reason);
         at = crlf(out, at);
-        for (Headers.Field f : headers) {
+        for (int i = 0; i < fields; i++) {
+            Headers.Field f = headers.field(i);
             at = put(out, at, f.name());
             out[at++] = ':';
             out[at++] = ' ';

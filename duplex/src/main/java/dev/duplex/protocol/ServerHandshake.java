@@ -1,9 +1,6 @@
 package dev.duplex.protocol;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -103,8 +100,8 @@ public final class ServerHandshake {
             throw new HandshakeException(400, "Sec-WebSocket-Key must be one base64-encoded 16-byte value.");
         }
         List<String> protocols = h.tokens("Sec-WebSocket-Protocol");
-        for (String p : protocols) {
-            if (!Headers.isToken(p)) {
+        for (int i = 0; i < protocols.size(); i++) {
+            if (!Headers.isToken(protocols.get(i))) {
                 throw new HandshakeException(400, "Malformed Sec-WebSocket-Protocol.");   // 4.1 item 10
             }
         }
@@ -144,6 +141,9 @@ public final class ServerHandshake {
      * {@code ""} when none was; a ready-made subprotocol selection for {@link #accept}.
      */
     public String selectSubprotocol(List<String> supported) {
+        if (offeredSubprotocols.isEmpty()) {
+            return "";   // what most clients offer: no walk over the server's list
+        }
         for (String s : supported) {
             if (offeredSubprotocols.contains(s)) {
                 return s;
@@ -170,24 +170,31 @@ public final class ServerHandshake {
             throw new IllegalArgumentException("subprotocol was not offered by the client: " + subprotocol
                     + " (offered: " + offeredSubprotocols + ")");
         }
-        Headers.Builder b = Headers.builder()
-                .add("Upgrade", "websocket")
-                .add("Connection", "Upgrade")
-                .add("Sec-WebSocket-Accept", acceptKey(key));
-        if (!subprotocol.isEmpty()) {
-            b.add("Sec-WebSocket-Protocol", subprotocol);
-        }
         String extensions = deflate == null ? "" : deflate.responseHeader();
-        if (!extensions.isEmpty()) {
-            b.add("Sec-WebSocket-Extensions", extensions);
-        }
-        for (Headers.Field f : extraHeaders) {
-            if (OWN_HEADERS.contains(f.name().toLowerCase(java.util.Locale.ROOT))) {
-                throw new IllegalArgumentException("header is set by the handshake itself: " + f.name());
+        int extra = extraHeaders.size();
+        for (int i = 0; i < extra; i++) {
+            String name = extraHeaders.field(i).name();
+            if (OWN_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException("header is set by the handshake itself: " + name);
             }
-            b.add(f.name(), f.value());
         }
-        HttpResponse response = new HttpResponse(101, b.build());
+        // Sized first: the fields go straight into the array the headers keep (this runs per upgrade).
+        Headers.Field[] fields = new Headers.Field[3 + (subprotocol.isEmpty() ? 0 : 1)
+                + (extensions.isEmpty() ? 0 : 1) + extra];
+        int n = 0;
+        fields[n++] = UPGRADE;
+        fields[n++] = CONNECTION;
+        fields[n++] = new Headers.Field("Sec-WebSocket-Accept", acceptKey(key));
+        if (!subprotocol.isEmpty()) {
+            fields[n++] = new Headers.Field("Sec-WebSocket-Protocol", subprotocol);
+        }
+        if (!extensions.isEmpty()) {
+            fields[n++] = new Headers.Field("Sec-WebSocket-Extensions", extensions);
+        }
+        for (int i = 0; i < extra; i++) {
+            fields[n++] = extraHeaders.field(i);
+        }
+        HttpResponse response = new HttpResponse(101, Headers.ofFields(fields));
         return new Accepted(response, subprotocol, extensions, deflate());
     }
 
@@ -206,34 +213,36 @@ public final class ServerHandshake {
 
     /** RFC 6455 4.2.2 item 5.4: base64(SHA-1(key + GUID)). */
     public static String acceptKey(String key) {
-        byte[] input = new byte[key.length() + GUID.length()];
+        int length = key.length() + GUID_BYTES.length;
+        // One array for the padded message, then the digest (over its start) and its base64 after it.
+        byte[] buf = new byte[Math.max(Sha1.paddedLength(length), Sha1.LENGTH + BASE64_LENGTH)];
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            input[i] = c < 0x80 ? (byte) c : (byte) '?';   // as US-ASCII encodes it
+            buf[i] = c < 0x80 ? (byte) c : (byte) '?';   // as US-ASCII encodes it
         }
-        System.arraycopy(GUID_BYTES, 0, input, key.length(), GUID_BYTES.length);
-        return Base64.getEncoder().encodeToString(sha1().digest(input));
+        System.arraycopy(GUID_BYTES, 0, buf, key.length(), GUID_BYTES.length);
+        Sha1.digestInPlace(buf, length);
+        int at = Sha1.LENGTH;
+        for (int i = 0; i < Sha1.LENGTH; i += 3) {   // RFC 4648 4: 3 bytes to 4 characters, "=" for what is missing
+            int n = (buf[i] & 0xff) << 16 | (i + 1 < Sha1.LENGTH ? (buf[i + 1] & 0xff) << 8 : 0)
+                    | (i + 2 < Sha1.LENGTH ? buf[i + 2] & 0xff : 0);
+            buf[at++] = BASE64[n >>> 18];
+            buf[at++] = BASE64[n >>> 12 & 63];
+            buf[at++] = i + 1 < Sha1.LENGTH ? BASE64[n >>> 6 & 63] : (byte) '=';
+            buf[at++] = i + 2 < Sha1.LENGTH ? BASE64[n & 63] : (byte) '=';
+        }
+        return new String(buf, Sha1.LENGTH, BASE64_LENGTH, StandardCharsets.ISO_8859_1);
     }
+
+    /** The 101's first two fields, the same for every upgrade. */
+    private static final Headers.Field UPGRADE = new Headers.Field("Upgrade", "websocket");
+    private static final Headers.Field CONNECTION = new Headers.Field("Connection", "Upgrade");
 
     private static final byte[] GUID_BYTES = GUID.getBytes(StandardCharsets.US_ASCII);
-    private static final MessageDigest SHA1 = newSha1();
-
-    /** A fresh SHA-1: a clone of one made once (looking a provider up each time costs more than hashing 60 bytes). */
-    private static MessageDigest sha1() {
-        try {
-            return (MessageDigest) SHA1.clone();
-        } catch (CloneNotSupportedException e) {
-            return newSha1();
-        }
-    }
-
-    private static MessageDigest newSha1() {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-1", e);
-        }
-    }
+    private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+            .getBytes(StandardCharsets.US_ASCII);
+    /** Characters of the base64 of a 20-byte digest. */
+    private static final int BASE64_LENGTH = 28;
 
     /** Whether {@code key} is the base64 of 16 bytes: 22 characters of the base64 alphabet and {@code ==}. */
     static boolean isValidKey(String key) {

@@ -15,6 +15,19 @@ class HeadersTest {
             .build();
 
     @Test
+    void iterationYieldsTheFieldsInOrderReadOnly() {
+        Headers h = Headers.of("A", "1", "B", "2");
+        java.util.Iterator<Headers.Field> it = h.iterator();
+        assertThat(it.next()).isEqualTo(new Headers.Field("A", "1"));
+        assertThatThrownBy(it::remove).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(it.next()).isEqualTo(new Headers.Field("B", "2"));
+        assertThat(it.hasNext()).isFalse();
+        assertThatThrownBy(it::next).isInstanceOf(java.util.NoSuchElementException.class);
+        assertThat(Headers.EMPTY.iterator().hasNext()).isFalse();
+        assertThat(h).containsExactlyElementsOf(h.fields());
+    }
+
+    @Test
     void namesAreCaseInsensitiveAndOrderIsKept() {
         assertThat(headers.first("HOST")).isEqualTo("example.com");
         assertThat(headers.first("x-MULTI")).isEqualTo("a");
