@@ -60,13 +60,23 @@ public final class ServerRequest {
         return new ServerRequest(method, fields, remoteAddress, pathParams);
     }
 
+    /**
+     * What an open WebSocket keeps of its upgrade request when nothing needed the whole of it first:
+     * the same as {@code new ServerRequest(method, target, headers, remoteAddress)}
+     * {@code .withPathParams(pathParams).withoutHandshakeFields()}, made in one copy.
+     */
+    static ServerRequest forSocket(String method, String target, Headers headers, InetSocketAddress remoteAddress,
+                                   Map<String, String> pathParams) {
+        return new ServerRequest(method, flatten(target, headers, true), remoteAddress, Map.copyOf(pathParams));
+    }
+
     ServerRequest withPathParams(Map<String, String> params) {
         return new ServerRequest(method, fields, remoteAddress, Map.copyOf(params));
     }
 
     /** Header fields that only carry the opening handshake itself (RFC 6455 4.1, RFC 7692). */
-    private static final List<String> HANDSHAKE_FIELDS = List.of(
-            "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions");
+    private static final String[] HANDSHAKE_FIELDS = {
+            "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions"};
 
     /**
      * This request without the fields that only carried the opening handshake ({@code Upgrade},
@@ -77,9 +87,18 @@ public final class ServerRequest {
      */
     ServerRequest withoutHandshakeFields() {
         int start = fieldsStart();
-        byte[] kept = new byte[fields.length];
-        System.arraycopy(fields, 0, kept, 0, start);
         int n = start;
+        for (int at = start; at < fields.length; at = next(at)) {
+            if (!isHandshakeField(at)) {
+                n += next(at) - at;
+            }
+        }
+        if (n == fields.length) {
+            return this;
+        }
+        byte[] kept = new byte[n];   // sized first: one array, no trimmed copy
+        System.arraycopy(fields, 0, kept, 0, start);
+        n = start;
         for (int at = start; at < fields.length; ) {
             int end = next(at);
             if (!isHandshakeField(at)) {
@@ -88,10 +107,7 @@ public final class ServerRequest {
             }
             at = end;
         }
-        if (n == fields.length) {
-            return this;
-        }
-        return new ServerRequest(method, java.util.Arrays.copyOf(kept, n), remoteAddress, pathParams);
+        return new ServerRequest(method, kept, remoteAddress, pathParams);
     }
 
     private boolean isHandshakeField(int at) {
@@ -104,16 +120,35 @@ public final class ServerRequest {
         return false;
     }
 
+    private static boolean isHandshakeField(String name) {
+        for (String h : HANDSHAKE_FIELDS) {
+            if (h.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Written straight into the array, sized first: this runs for every upgrade request. */
     private static byte[] flatten(String target, Headers headers) {
+        return flatten(target, headers, false);
+    }
+
+    /** See {@link #flatten(String, Headers)}; {@code withoutHandshakeFields} leaves those out (see {@link #withoutHandshakeFields}). */
+    private static byte[] flatten(String target, Headers headers, boolean withoutHandshakeFields) {
         int size = target.length() + 1;
         for (Headers.Field f : headers) {
-            size += f.name().length() + f.value().length() + 2;
+            if (!withoutHandshakeFields || !isHandshakeField(f.name())) {
+                size += f.name().length() + f.value().length() + 2;
+            }
         }
         byte[] out = new byte[size];
         int at = put(out, 0, target, false);
         out[at++] = SEP;
         for (Headers.Field f : headers) {
+            if (withoutHandshakeFields && isHandshakeField(f.name())) {
+                continue;
+            }
             at = put(out, at, f.name(), true);   // a token: ASCII, so lower case is A-Z to a-z
             out[at++] = SEP;
             at = put(out, at, f.value(), false);
@@ -196,12 +231,20 @@ public final class ServerRequest {
 
     /** The decoded path, without the query, e.g. {@code /chat/lobby}. */
     public String path() {
-        String raw = rawPath();
+        return path(target());
+    }
+
+    /** The decoded path of a request-target (see {@link #path()}). */
+    static String path(String target) {
+        String raw = rawPath(target);
         return raw.indexOf('%') < 0 ? raw : URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     String rawPath() {
-        String target = target();
+        return rawPath(target());
+    }
+
+    private static String rawPath(String target) {
         int q = target.indexOf('?');
         String p = q < 0 ? target : target.substring(0, q);
         return p.isEmpty() ? "/" : p;

@@ -143,31 +143,35 @@ final class ServerRuntime implements ServerCallbacks {
 
     @Override
     public void onRequest(HttpRequest request, ServerExchange exchange) {
-        ServerRequest req = new ServerRequest(request.method(), request.target(), request.headers(),
-                exchange.remoteAddress());
         if (ServerHandshake.isUpgradeRequest(request)) {
-            upgrade(request, req, exchange);
+            upgrade(request, exchange);
         } else {
-            serveHttp(request, req, exchange);
+            serveHttp(request, new ServerRequest(request.method(), request.target(), request.headers(),
+                    exchange.remoteAddress()), exchange);
         }
     }
 
-    private void upgrade(HttpRequest request, ServerRequest req, ServerExchange exchange) {
+    /** An accept decision with nothing added: what an upgrade without a hook (or a hook's null) gets. */
+    private static final HandshakeDecision ACCEPT = HandshakeDecision.accept();
+
+    private void upgrade(HttpRequest request, ServerExchange exchange) {
         if (draining) {
             exchange.reject(ServerHandshake.reject(503, "Server is shutting down; try another.\n"));
             return;
         }
+        String path = ServerRequest.path(request.target());
         WebSocketServer.Route route = null;
         Map<String, String> params = null;
-        for (WebSocketServer.Route r : config.routes) {
-            params = r.pattern().match(req.path());
+        for (int i = 0; i < config.routes.size(); i++) {
+            WebSocketServer.Route r = config.routes.get(i);
+            params = r.pattern().match(path);
             if (params != null) {
                 route = r;
                 break;
             }
         }
         if (route == null) {
-            exchange.reject(ServerHandshake.reject(404, "No WebSocket endpoint at " + req.path() + "\n"));
+            exchange.reject(ServerHandshake.reject(404, "No WebSocket endpoint at " + path + "\n"));
             return;
         }
         // RFC 6455 10.2: the origin check protects browsers' users from cross-site WebSockets.
@@ -183,8 +187,11 @@ final class ServerRuntime implements ServerCallbacks {
             exchange.reject(e.toResponse());
             return;
         }
-        req = req.withPathParams(params);
-        HandshakeDecision decision = HandshakeDecision.accept();
+        // Without a hook nothing reads the whole request: the socket's copy is made in one go.
+        ServerRequest req = config.handshakeHook == null ? null
+                : new ServerRequest(request.method(), request.target(), request.headers(), exchange.remoteAddress())
+                        .withPathParams(params);
+        HandshakeDecision decision = ACCEPT;
         if (config.handshakeHook != null) {
             try {
                 decision = config.handshakeHook.onHandshake(req);
@@ -194,11 +201,9 @@ final class ServerRuntime implements ServerCallbacks {
                 return;
             }
             if (decision == null) {
-                decision = HandshakeDecision.accept();
+                decision = ACCEPT;
             }
         }
-        Headers.Builder extra = Headers.builder();
-        decision.headers.forEach(e -> extra.add(e.getKey(), e.getValue()));
         if (!decision.accept) {
             HttpResponse r = ServerHandshake.reject(decision.status, decision.body);
             Headers.Builder h = r.headers().toBuilder();
@@ -210,14 +215,16 @@ final class ServerRuntime implements ServerCallbacks {
                 : hs.selectSubprotocol(config.subprotocols);
         ServerHandshake.Accepted accepted;
         try {
-            accepted = hs.accept(subprotocol, extra.build());
+            accepted = hs.accept(subprotocol, extraHeaders(decision));
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "handshake hook chose an invalid answer", e);
             exchange.reject(ServerHandshake.reject(500, "Internal Server Error\n"));
             return;
         }
-        ServerWebSocket ws = new ServerWebSocket(exchange.channel(), req.withoutHandshakeFields(), route.handler(),
-                decision.attachment);
+        ServerRequest kept = req != null ? req.withoutHandshakeFields()
+                : ServerRequest.forSocket(request.method(), request.target(), request.headers(),
+                        exchange.remoteAddress(), params);
+        ServerWebSocket ws = new ServerWebSocket(exchange.channel(), kept, route.handler(), decision.attachment);
         open.addSocket(ws);
         exchange.channel().attach(ws);
         exchange.upgrade(accepted, events);
@@ -227,6 +234,15 @@ final class ServerRuntime implements ServerCallbacks {
         if (draining) {
             sayGoingAway(ws); // upgraded while shutdown() walked the open sockets: it may have missed this one
         }
+    }
+
+    private static Headers extraHeaders(HandshakeDecision decision) {
+        if (decision.headers.isEmpty()) {
+            return Headers.EMPTY;
+        }
+        Headers.Builder extra = Headers.builder();
+        decision.headers.forEach(e -> extra.add(e.getKey(), e.getValue()));
+        return extra.build();
     }
 
     private void serveHttp(HttpRequest request, ServerRequest req, ServerExchange exchange) {

@@ -72,6 +72,37 @@ class ServerRequestTest {
     }
 
     @Test
+    void theSocketsCopyMadeInOneGoIsTheSameAsTheTwoStepOne() {
+        Headers h = Headers.builder()
+                .add("Host", "example.com")
+                .add("Upgrade", "websocket")
+                .add("Connection", "Upgrade")
+                .add("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .add("Origin", "https://example.com")
+                .add("SEC-WEBSOCKET-VERSION", "13")
+                .add("Sec-WebSocket-Extensions", "permessage-deflate")
+                .add("Sec-WebSocket-Protocol", "chat")
+                .add("Connection-Id", "7")
+                .build();
+        ServerRequest twoSteps = new ServerRequest("GET", "/room?x=1", h, null)
+                .withPathParams(Map.of("room", "lobby")).withoutHandshakeFields();
+        ServerRequest oneGo = ServerRequest.forSocket("GET", "/room?x=1", h, null, Map.of("room", "lobby"));
+        assertThat(oneGo.fields()).isEqualTo(twoSteps.fields());
+        assertThat(oneGo.headers()).isEqualTo(twoSteps.headers());
+        assertThat(oneGo.pathParams()).isEqualTo(Map.of("room", "lobby"));
+        assertThat(oneGo.method()).isEqualTo("GET");
+        ServerRequest plain = ServerRequest.forSocket("GET", "/", Headers.builder().add("Host", "h").build(), null, Map.of());
+        assertThat(plain.fields()).isEqualTo(new ServerRequest("GET", "/", Headers.builder().add("Host", "h").build(), null).fields());
+    }
+
+    @Test
+    void pathOfATargetDropsTheQueryAndDecodes() {
+        assertThat(ServerRequest.path("/a%20b/c?x=1")).isEqualTo("/a b/c");
+        assertThat(ServerRequest.path("?x=1")).isEqualTo("/");
+        assertThat(ServerRequest.path("/a+b")).isEqualTo("/a+b");
+    }
+
+    @Test
     void cookiesComeFromEveryCookieHeaderFirstValueWins() {
         assertThat(request.cookies()).containsExactly(Map.entry("a", "1"), Map.entry("b", "two"), Map.entry("c", "3"));
     }
