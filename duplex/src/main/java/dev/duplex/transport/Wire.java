@@ -31,10 +31,10 @@ final class Wire {
     /** Counts the bytes that cross the socket (after TLS). */
     private final WebSocketMetrics metrics;
     /**
-     * Null while empty after the 101 (most of a busy server's WebSockets sit idle after the
-     * upgrade); made again by the next write. See {@link #queue()}.
+     * Null until the first write, and while empty after the 101 (most of a busy server's
+     * WebSockets sit idle after the upgrade); made by the next write. See {@link #queue()}.
      */
-    private WriteQueue queue = new WriteQueue();
+    private WriteQueue queue;
     private int readPaused;
 
     Wire(WireSocket socket, TlsSession tls, WebSocketMetrics metrics) {
