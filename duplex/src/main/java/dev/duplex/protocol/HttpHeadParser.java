@@ -47,24 +47,45 @@ public final class HttpHeadParser<T> {
 
     private final int kind;
     private final Limits limits;
-    private byte[] buf;         // the head so far; made at the first bytes, sized by them
+    /**
+     * Lent by the caller for the length of each {@link #parse} call, or null: a head that arrives
+     * whole (the usual case) is read in it and never copied into an array of this parser's own.
+     */
+    private final byte[] scratch;
+    private byte[] buf;         // the head so far; made at the first bytes, sized by them (or the scratch, during a call)
     private int len;
     private int lines;
     private boolean finished;
 
-    private HttpHeadParser(int kind, Limits limits) {
+    private HttpHeadParser(int kind, Limits limits, byte[] scratch) {
         this.kind = kind;
         this.limits = limits;
+        this.scratch = scratch;
     }
 
     /** A parser for a request head (the server side of the handshake). */
     public static HttpHeadParser<HttpRequest> requests(Limits limits) {
-        return new HttpHeadParser<>(REQUEST, limits);
+        return new HttpHeadParser<>(REQUEST, limits, null);
+    }
+
+    /**
+     * A parser for a request head that reads in {@code scratch} during each {@link #parse} call
+     * (a server's connections do not each hold a head's worth of bytes for a request that arrived
+     * whole); only what is still incomplete when a call returns is copied into an array of its own.
+     * Parsers may share one scratch array when their calls never overlap (one thread).
+     *
+     * @param scratch at least 256 bytes
+     */
+    public static HttpHeadParser<HttpRequest> requests(Limits limits, byte[] scratch) {
+        if (scratch.length < 256) {
+            throw new IllegalArgumentException("scratch must hold at least 256 bytes: " + scratch.length);
+        }
+        return new HttpHeadParser<>(REQUEST, limits, scratch);
     }
 
     /** A parser for a response head (the client side of the handshake). */
     public static HttpHeadParser<HttpResponse> responses(Limits limits) {
-        return new HttpHeadParser<>(RESPONSE, limits);
+        return new HttpHeadParser<>(RESPONSE, limits, null);
     }
 
     /**
@@ -75,11 +96,22 @@ public final class HttpHeadParser<T> {
      * @throws HandshakeException    the head is malformed or too large; the parser is then spent
      * @throws IllegalStateException a head was already returned and {@link #reset()} not called
      */
-    @SuppressWarnings("unchecked")
     public T parse(ByteBuffer in) throws HandshakeException {
         if (finished) {
             throw new IllegalStateException("head already parsed; call reset() to parse another");
         }
+        try {
+            return read(in);
+        } finally {
+            if (buf == scratch && buf != null) {
+                // The scratch is lent for this call only: what an unfinished head has so far is kept.
+                buf = finished ? null : Arrays.copyOf(scratch, Math.min(limits.maxHandshakeBytes(), Math.max(256, len)));
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T read(ByteBuffer in) throws HandshakeException {
         int max = limits.maxHandshakeBytes();
         while (in.hasRemaining()) {
             if (len == max) {
@@ -87,12 +119,12 @@ public final class HttpHeadParser<T> {
             }
             // Copy what may still belong to the head, then scan it; only what the head takes is consumed.
             if (buf == null) {
-                buf = new byte[Math.min(max, Math.max(256, Math.min(in.remaining(), 4096)))];
+                buf = scratch != null ? scratch : new byte[Math.min(max, Math.max(256, Math.min(in.remaining(), 4096)))];
             } else if (len == buf.length) {
                 buf = Arrays.copyOf(buf, Math.min(buf.length * 2, max));
             }
             int from = len;
-            int n = Math.min(in.remaining(), buf.length - len);
+            int n = Math.min(in.remaining(), Math.min(buf.length, max) - len);   // a scratch may be larger than max
             in.get(in.position(), buf, len, n);
             for (int i = from; i < from + n; i++) {
                 byte b = buf[i];

@@ -48,6 +48,9 @@ public final class EventLoop implements java.util.concurrent.Executor {
      */
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
     private ByteBuffer tlsReadBuffer;
+    /** See {@link #headScratch()}: a browser's upgrade request is 0.5-2 KB. */
+    private static final int HEAD_SCRATCH = 8 * 1024;
+    private byte[] headScratch;
     /** Made by the first connection that opens here; see {@link #bufferPool()}. */
     private BufferPool bufferPool;
     /** One instance: a method reference passed to each select would be a new object every turn. */
@@ -174,6 +177,16 @@ public final class EventLoop implements java.util.concurrent.Executor {
         }
         deferred.add(f);
         return true;
+    }
+
+    /**
+     * Where this loop's server connections read a request head that arrives whole (see
+     * {@link dev.duplex.protocol.HttpHeadParser#requests(dev.duplex.protocol.Limits, byte[])});
+     * made by the first that asks. Loop thread only.
+     */
+    byte[] headScratch() {
+        byte[] b = headScratch;
+        return b != null ? b : (headScratch = new byte[HEAD_SCRATCH]);
     }
 
     /** The loop's shared read buffer; valid only until the handler returns. Loop thread only. */

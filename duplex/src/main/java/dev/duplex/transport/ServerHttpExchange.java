@@ -31,7 +31,7 @@ final class ServerHttpExchange implements ServerExchange, HttpPhase {
     ServerHttpExchange(SocketConnection connection, ServerCallbacks callbacks, ConnectionConfig config) {
         this.connection = connection;
         this.callbacks = callbacks;
-        this.parser = HttpHeadParser.requests(config.limits());
+        this.parser = HttpHeadParser.requests(config.limits(), connection.loop.headScratch());
     }
 
     @Override

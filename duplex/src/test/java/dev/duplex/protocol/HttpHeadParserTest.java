@@ -61,6 +61,57 @@ class HttpHeadParserTest {
     }
 
     @Test
+    void aHeadThatArrivesWholeIsReadInTheScratchAndKeepsNothingOfIt() throws Exception {
+        byte[] scratch = new byte[4096];
+        HttpHeadParser<HttpRequest> a = HttpHeadParser.requests(Limits.DEFAULTS, scratch);
+        HttpHeadParser<HttpRequest> b = HttpHeadParser.requests(Limits.DEFAULTS, scratch);
+        ByteBuffer in = ByteBuffer.wrap(concat(bytes(REQUEST), FRAME));
+        HttpRequest first = a.parse(in);
+        assertThat(in.remaining()).isEqualTo(FRAME.length);
+        java.util.Arrays.fill(scratch, (byte) 'x'); // the next parser's bytes: the first head owns its strings
+        assertRequest(first);
+        assertRequest(b.parse(ByteBuffer.wrap(bytes(REQUEST))));
+    }
+
+    @Test
+    void aHeadSplitAcrossCallsKeepsItsBytesWhileOthersUseTheScratch() throws Exception {
+        byte[] scratch = new byte[4096];
+        HttpHeadParser<HttpRequest> a = HttpHeadParser.requests(Limits.DEFAULTS, scratch);
+        HttpHeadParser<HttpRequest> b = HttpHeadParser.requests(Limits.DEFAULTS, scratch);
+        byte[] head = bytes(REQUEST);
+        for (int cut = 1; cut < head.length; cut += 17) {
+            a.reset();
+            assertThat(a.parse(ByteBuffer.wrap(head, 0, cut))).isNull();
+            assertRequest(b.parse(ByteBuffer.wrap(head))); // overwrites the scratch
+            b.reset();
+            java.util.Arrays.fill(scratch, (byte) 'x');
+            assertRequest(a.parse(ByteBuffer.wrap(head, cut, head.length - cut)));
+        }
+    }
+
+    @Test
+    void aHeadLargerThanTheScratchGrowsIntoItsOwnArray() throws Exception {
+        String big = REQUEST.replace("Host:", "X-Pad: " + "p".repeat(900) + "\r\nHost:");
+        HttpRequest r = HttpHeadParser.requests(Limits.DEFAULTS, new byte[256]).parse(ByteBuffer.wrap(bytes(big)));
+        assertThat(r.header("X-Pad")).hasSize(900);
+        assertThat(r.header("Host")).isEqualTo("server.example.com");
+    }
+
+    @Test
+    void theHeadLimitHoldsWhenTheScratchIsLarger() throws Exception {
+        Limits limits = Limits.DEFAULTS.withMaxHandshakeBytes(200);
+        ByteBuffer in = ByteBuffer.wrap(concat(bytes(requestOfLength(200)), FRAME));
+        assertThat(HttpHeadParser.requests(limits, new byte[4096]).parse(in)).isNotNull();
+        assertThat(in.remaining()).isEqualTo(FRAME.length);
+        HttpHeadParser<HttpRequest> parser = HttpHeadParser.requests(limits, new byte[4096]);
+        assertThatThrownBy(() -> parser.parse(ByteBuffer.wrap(bytes(requestOfLength(201)))))
+                .isInstanceOfSatisfying(HandshakeException.class, e -> assertThat(e.status()).isEqualTo(431));
+        assertThat(parser.bytesConsumed()).isEqualTo(200);
+        assertThatThrownBy(() -> HttpHeadParser.requests(Limits.DEFAULTS, new byte[255]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void parsesARequestAndLeavesTheFollowingBytes() throws Exception {
         ByteBuffer in = ByteBuffer.wrap(concat(bytes(REQUEST), FRAME));
         HttpHeadParser<HttpRequest> parser = HttpHeadParser.requests(Limits.DEFAULTS);
