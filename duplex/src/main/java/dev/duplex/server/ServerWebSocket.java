@@ -353,13 +353,15 @@ public final class ServerWebSocket {
     }
 
     private void opened() {
-        guard(() -> {
+        try {   // inline, as deliver's: a lambda here would be an object per upgrade
             handler.onOpen(this);
             Runnable r = set().open;
             if (r != null) {
                 r.run();
             }
-        });
+        } catch (RuntimeException | Error e) {
+            handlerFailed(e);
+        }
     }
 
     private void handle(WsChannel ch, ProtocolEvent event) {
@@ -457,14 +459,6 @@ public final class ServerWebSocket {
     }
 
     /** A handler that throws fails the connection with 1011 (RFC 6455 7.4.1 "unexpected condition"). */
-    private void guard(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException | Error e) {
-            handlerFailed(e);
-        }
-    }
-
     private void handlerFailed(Throwable e) {
         LOG.log(Level.WARNING, "WebSocket handler threw; closing with 1011", e);
         if (channel.readyState() == State.OPEN) {

@@ -506,11 +506,17 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
 
     @Override
     public void streamMessages(boolean on) {
-        runOnLoop(() -> {
-            if (conn != null) {
-                conn.streamMessages(on);
-            }
-        });
+        if (loop.inEventLoop()) {
+            streamMessagesOnLoop(on);   // a server's upgrade, for a handler that takes parts: no task object
+        } else {
+            loop.execute(() -> streamMessagesOnLoop(on));
+        }
+    }
+
+    private void streamMessagesOnLoop(boolean on) {
+        if (conn != null) {
+            conn.streamMessages(on);
+        }
     }
 
     @Override
