@@ -1,5 +1,6 @@
 package dev.duplex.protocol;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -66,11 +67,36 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
      * {@code Content-Length} header, one is added (RFC 9112 6.3); 1xx, 204 and 304 never carry one.
      */
     public byte[] toBytes() {
-        boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
-        boolean withBody = bodyAllowed && body.length > 0;
-        String length = withBody && !headers.contains("Content-Length") ? Integer.toString(body.length) : null;
-        // "HTTP/1.1 " status SP reason CRLF, each field "name: value" CRLF, CRLF, body: sized first, written once.
-        int size = 9 + 3 + 1 + reason.length() + 2 + 2 + (withBody ? body.length : 0);
+        String length = addedLength();
+        byte[] out = new byte[size(length)];
+        write(out, length);
+        return out;
+    }
+
+    /**
+     * The bytes of {@link #toBytes()} in a buffer of {@code pool} (a server writes every 101 this
+     * way, with no array of its own): give it back with {@link BufferPool#recycle} once written.
+     */
+    public ByteBuffer toBuffer(BufferPool pool) {
+        String length = addedLength();
+        int size = size(length);
+        ByteBuffer b = pool.frame(size);   // position 0, limit size, backed by an array from index 0
+        write(b.array(), length);
+        return b;
+    }
+
+    private boolean withBody() {
+        return status >= 200 && status != 204 && status != 304 && body.length > 0;
+    }
+
+    /** The Content-Length value to add, or null. */
+    private String addedLength() {
+        return withBody() && !headers.contains("Content-Length") ? Integer.toString(body.length) : null;
+    }
+
+    /** "HTTP/1.1 " status SP reason CRLF, each field "name: value" CRLF, CRLF, body: sized first, written once. */
+    private int size(String length) {
+        int size = 9 + 3 + 1 + reason.length() + 2 + 2 + (withBody() ? body.length : 0);
         int fields = headers.size();
         for (int i = 0; i < fields; i++) {
             Headers.Field f = headers.field(i);
@@ -79,7 +105,10 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
         if (length != null) {
             size += CONTENT_LENGTH.length() + length.length() + 2;
         }
-        byte[] out = new byte[size];
+        return size;
+    }
+
+    private void write(byte[] out, String length) {
         int at = put(out, 0, "HTTP/1.1 ");
         out[at++] = (byte) ('0' + status / 100);
         out[at++] = (byte) ('0' + status / 10 % 10);
@@ -87,6 +116,7 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
         out[at++] = ' ';
         at = put(out, at, reason);
         at = crlf(out, at);
+        int fields = headers.size();
         for (int i = 0; i < fields; i++) {
             Headers.Field f = headers.field(i);
             at = put(out, at, f.name());
@@ -98,10 +128,9 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
             at = crlf(out, put(out, put(out, at, CONTENT_LENGTH), length));
         }
         at = crlf(out, at);
-        if (withBody) {
+        if (withBody()) {
             System.arraycopy(body, 0, out, at, body.length);
         }
-        return out;
     }
 
     private static final String CONTENT_LENGTH = "Content-Length: ";

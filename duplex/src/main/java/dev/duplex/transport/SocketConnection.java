@@ -317,7 +317,7 @@ final class SocketConnection extends CorePump implements EventLoop.Handler, Even
 
     /** Writes the 101 and opens the WebSocket. */
     void upgrade(ServerHandshake.Accepted accepted, ChannelListener l) {
-        wire.queue().add(ByteBuffer.wrap(accepted.response().toBytes()), 0);
+        wire.queue().add(accepted.response().toBuffer(loop.bufferPool()), 0);   // back to the pool once written
         // Open first (timers armed, onopen run, its sends queued behind the 101), so nothing the
         // client does after reading the 101 can find the connection half-open.
         open(accepted.subprotocol(), accepted.extensions(), accepted.deflate(), l,

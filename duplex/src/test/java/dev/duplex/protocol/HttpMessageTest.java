@@ -75,6 +75,25 @@ class HttpMessageTest {
     }
 
     @Test
+    void aResponseInAPoolBufferHasTheSameBytesAndGoesBackToThePool() {
+        BufferPool pool = new BufferPool(java.nio.ByteBuffer.allocateDirect(1024));
+        for (HttpResponse r : List.of(
+                new HttpResponse(101, Headers.of("Upgrade", "websocket", "Connection", "Upgrade")),
+                HttpResponse.text(404, "Not Found\n"),
+                new HttpResponse(200, "OK", Headers.EMPTY, "x".repeat(10_000).getBytes(StandardCharsets.UTF_8)))) {
+            java.nio.ByteBuffer b = r.toBuffer(pool);
+            byte[] bytes = new byte[b.remaining()];
+            b.duplicate().get(bytes);
+            assertThat(bytes).isEqualTo(r.toBytes());
+            pool.recycle(b);
+            assertThat(pool.outstanding()).isZero();
+        }
+        java.nio.ByteBuffer first = new HttpResponse(101, Headers.EMPTY).toBuffer(pool);
+        pool.recycle(first);
+        assertThat(new HttpResponse(101, Headers.EMPTY).toBuffer(pool)).isSameAs(first); // reused, not made again
+    }
+
+    @Test
     void explicitContentLengthIsKept() {
         HttpResponse r = new HttpResponse(200, "OK", Headers.of("Content-Length", "2"), new byte[] {'h', 'i'});
         assertThat(new String(r.toBytes(), StandardCharsets.UTF_8))
