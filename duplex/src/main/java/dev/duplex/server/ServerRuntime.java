@@ -204,6 +204,7 @@ final class ServerRuntime implements ServerCallbacks {
                 decision = ACCEPT;
             }
         }
+        Headers extra = extraHeaders(decision);
         if (!decision.accept) {
             HttpResponse r = ServerHandshake.reject(decision.status, decision.body);
             Headers.Builder h = r.headers().toBuilder();
@@ -215,7 +216,7 @@ final class ServerRuntime implements ServerCallbacks {
                 : hs.selectSubprotocol(config.subprotocols);
         ServerHandshake.Accepted accepted;
         try {
-            accepted = hs.accept(subprotocol, extraHeaders(decision));
+            accepted = hs.accept(subprotocol, extra);
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "handshake hook chose an invalid answer", e);
             exchange.reject(ServerHandshake.reject(500, "Internal Server Error\n"));
