@@ -68,11 +68,6 @@ public final class WebSocket {
     public static final ReadyState CLOSED = ReadyState.CLOSED;
 
     /** Sockets that have not yet dispatched {@code close}: what keeps them from being collected. */
-    /**
-     * A burst of a socket's events runs on one of these; an idle socket holds no thread. One name for
-     * all (a numbered name is a string built per burst, which a chatty socket paid for on every message).
-     */
-    private static final java.util.concurrent.ThreadFactory EVENT_THREADS = Thread.ofVirtual().name("duplex-ws").factory();
     private static final Set<WebSocket> LIVE = ConcurrentHashMap.newKeySet();
 
     private final WebSocketUrl url;
@@ -174,7 +169,9 @@ public final class WebSocket {
         this.origin = this.url.origin();
         this.protocols = Protocols.validate(options.protocols());
         this.options = options;
-        this.dispatcher = options.dispatchOnLoop() ? SerialExecutor.inline() : SerialExecutor.onThreads(EVENT_THREADS);
+        this.dispatcher = options.dispatchOnLoop() ? SerialExecutor.inline()
+                // A burst of the socket's events runs on a virtual thread; an idle socket holds none.
+                : SerialExecutor.on(dev.duplex.transport.Dispatch.virtualThread());
         this.link = connector.prepare(new ClientConnector.Request(this.url, protocols, options), new Feedback());
         if (link instanceof TransportConnector.DispatchAware aware) {
             aware.deliverOn(dispatcher);

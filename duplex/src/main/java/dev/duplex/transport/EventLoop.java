@@ -61,6 +61,10 @@ public final class EventLoop implements java.util.concurrent.Executor {
     private boolean inStep;
     /** Flushes put off to the end of the current step (see {@link #deferFlush}); made on first use. */
     private java.util.ArrayList<Flushable> deferred;
+    /** Virtual-thread bursts asked for during this turn, started together (see {@link #startLater}). */
+    private final ThreadStarts starts = new ThreadStarts();
+    /** The loop whose own thread runs the caller; null on any other thread. */
+    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
 
     EventLoop(String name, Clock clock, boolean daemon) {
         this(name, clock, daemon, null);
@@ -114,6 +118,19 @@ public final class EventLoop implements java.util.concurrent.Executor {
     /** Whether the caller runs on this loop's thread. */
     public boolean inEventLoop() {
         return Thread.currentThread() == thread;
+    }
+
+    /** The loop running on the calling thread (one started with a thread of its own), or null. */
+    static EventLoop current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Loop thread only: runs {@code burst} on a virtual thread of {@code threads}, started with the
+     * others asked for in this turn once the turn's ready channels (or tasks) have been handled.
+     */
+    void startLater(java.util.concurrent.ThreadFactory threads, Runnable burst) {
+        starts.add(threads, burst);
     }
 
     public Clock clock() {
@@ -235,6 +252,7 @@ public final class EventLoop implements java.util.concurrent.Executor {
     }
 
     private void run() {
+        CURRENT.set(this);
         try {
             while (!stopping) {
                 turn();
@@ -268,8 +286,10 @@ public final class EventLoop implements java.util.concurrent.Executor {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "select failed", e);
         }
+        starts.startAll();
         runTasks();
         runTimers();
+        starts.startAll();
     }
 
     /** 0: work is waiting (tasks, a stop, a due timer); -1: block until woken; else until the next timer. */
@@ -374,6 +394,7 @@ public final class EventLoop implements java.util.concurrent.Executor {
         } catch (IOException ignored) {
             // nothing left to do
         }
+        starts.startAll();
         clock.unwatch(wakeupTask);
         terminated.complete(null);
     }

@@ -34,6 +34,39 @@ class EventLoopTest {
     }
 
     @Test
+    void burstsAskedForOnTheLoopStartTogetherAfterTheStepOnVirtualThreads() throws Exception {
+        try (EventLoopGroup group = new EventLoopGroup("t", 1, Clock.SYSTEM, true)) {
+            EventLoop loop = group.next();
+            List<String> seen = new CopyOnWriteArrayList<>();
+            CountDownLatch ran = new CountDownLatch(3);
+            CountDownLatch stepOver = new CountDownLatch(1);
+            loop.execute(() -> {
+                for (int i = 0; i < 3; i++) {
+                    int n = i;
+                    Dispatch.virtualThread().execute(() -> {
+                        // started only after the loop's step: the step has counted down by now
+                        seen.add(n + (stepOver.getCount() == 0 ? " after" : " during")
+                                + (Thread.currentThread().isVirtual() ? " virtual" : " platform"));
+                        ran.countDown();
+                    });
+                }
+                seen.add("step");
+                stepOver.countDown();
+            });
+            assertThat(ran.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(seen).first().isEqualTo("step");
+            assertThat(seen).containsExactlyInAnyOrder("step", "0 after virtual", "1 after virtual", "2 after virtual");
+        }
+    }
+
+    @Test
+    void burstsAskedForOffTheLoopStartAtOnce() throws Exception {
+        CountDownLatch ran = new CountDownLatch(1);
+        Dispatch.virtualThread().execute(ran::countDown);
+        assertThat(ran.await(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void timersFireInDeadlineOrderOnlyWhenTheManualClockPassesThem() throws Exception {
         ManualClock clock = new ManualClock();
         try (EventLoopGroup group = new EventLoopGroup("t", 1, clock, true)) {
