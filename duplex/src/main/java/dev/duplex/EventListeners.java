@@ -1,8 +1,7 @@
 package dev.duplex;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,7 +18,8 @@ import java.util.Map;
  *   <li>Dispatch walks a snapshot taken when it starts: a listener added meanwhile is not called for
  *       this event, one removed meanwhile is skipped (DOM §concept-event-listener-inner-invoke).</li>
  * </ul>
- * Thread-safe: listeners may be added and removed from any thread while events are dispatched.
+ * Thread-safe: listeners may be added and removed from any thread while events are dispatched. The
+ * list is copied on each change, so a dispatch reads it without a lock or a copy of its own.
  */
 final class EventListeners {
 
@@ -28,6 +28,8 @@ final class EventListeners {
     private static final class Entry {
         final String type;
         final EventListener<?> callback; // null for an event handler listener
+        /** An event handler listener's current value (the handler attribute's). */
+        volatile EventListener<?> value;
         volatile boolean removed;
 
         Entry(String type, EventListener<?> callback) {
@@ -36,9 +38,31 @@ final class EventListeners {
         }
     }
 
-    private final List<Entry> entries = new ArrayList<>();
-    private final Map<String, EventListener<?>> handlerValues = new HashMap<>();
+    private static final Entry[] NONE = {};
+
+    /** In order; replaced, never changed, so a dispatch can walk it as it was when it started. */
+    private volatile Entry[] entries = NONE;
     private final Map<String, Entry> handlerEntries = new HashMap<>();
+
+    private void append(Entry e) {
+        Entry[] now = entries;
+        Entry[] next = Arrays.copyOf(now, now.length + 1);
+        next[now.length] = e;
+        entries = next;
+    }
+
+    private void drop(Entry e) {
+        Entry[] now = entries;
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] == e) {
+                Entry[] next = new Entry[now.length - 1];
+                System.arraycopy(now, 0, next, 0, i);
+                System.arraycopy(now, i + 1, next, i, now.length - i - 1);
+                entries = next;
+                return;
+            }
+        }
+    }
 
     synchronized void add(String type, EventListener<?> callback) {
         if (type == null || callback == null) {
@@ -49,18 +73,17 @@ final class EventListeners {
                 return;
             }
         }
-        entries.add(new Entry(type, callback));
+        append(new Entry(type, callback));
     }
 
     synchronized void remove(String type, EventListener<?> callback) {
         if (type == null || callback == null) {
             return;
         }
-        for (int i = 0; i < entries.size(); i++) {
-            Entry e = entries.get(i);
+        for (Entry e : entries) {
             if (e.callback == callback && e.type.equals(type)) {
                 e.removed = true;
-                entries.remove(i);
+                drop(e);
                 return;
             }
         }
@@ -68,24 +91,27 @@ final class EventListeners {
 
     synchronized void setHandler(String type, EventListener<?> value) {
         if (value == null) {
-            handlerValues.remove(type);
             Entry e = handlerEntries.remove(type);
             if (e != null) {
                 e.removed = true;
-                entries.remove(e);
+                drop(e);
             }
             return;
         }
-        handlerValues.put(type, value);
-        if (!handlerEntries.containsKey(type)) {
-            Entry e = new Entry(type, null);
+        Entry e = handlerEntries.get(type);
+        if (e == null) {
+            e = new Entry(type, null);
+            e.value = value;
             handlerEntries.put(type, e);
-            entries.add(e);
+            append(e);
+        } else {
+            e.value = value;
         }
     }
 
     synchronized EventListener<?> handler(String type) {
-        return handlerValues.get(type);
+        Entry e = handlerEntries.get(type);
+        return e == null ? null : e.value;
     }
 
     /** Whether anything listens for {@code type}. */
@@ -105,21 +131,14 @@ final class EventListeners {
     @SuppressWarnings({"unchecked", "rawtypes"})
     void dispatch(WebSocket target, Event event, boolean byUserAgent) {
         String type = event.type();
-        List<Entry> snapshot = new ArrayList<>();
-        synchronized (this) {
-            for (Entry e : entries) {
-                if (e.type.equals(type)) {
-                    snapshot.add(e);
-                }
-            }
-        }
+        Entry[] snapshot = entries;
         event.beginDispatch(target, byUserAgent);
         try {
             for (Entry e : snapshot) {
-                if (e.removed) {
+                if (e.removed || !e.type.equals(type)) {
                     continue;
                 }
-                EventListener listener = e.callback != null ? e.callback : handler(type);
+                EventListener listener = e.callback != null ? e.callback : e.value;
                 if (listener == null) {
                     continue;
                 }
