@@ -105,7 +105,7 @@ final class TransportConnector implements ClientConnector {
         @Override
         public boolean sendText(String text, long size) {
             WsChannel ch = channel;
-            return ch != null && ch.sendText(text);
+            return ch != null && ch.sendText(text, size);
         }
 
         @Override

@@ -248,7 +248,7 @@ public final class WebSocketStream {
     private final class LinkSink implements WriteFlow.Sink {
         @Override
         public boolean sendText(String text) {
-            return link.sendText(text, 0); // the size is the classic socket's bookkeeping; the transport counts its own
+            return link.sendText(text, dev.duplex.protocol.Utf8.encodedLength(text)); // the transport counts it into bufferedAmount
         }
 
         @Override

@@ -98,6 +98,11 @@ abstract class ChannelFace implements WsChannel {
     }
 
     @Override
+    public boolean sendText(String text, long encodedLength) {
+        return submit(CommandQueue.Command.TEXT, text, encodedLength);
+    }
+
+    @Override
     public boolean sendBinary(ByteBuffer data) {
         ByteBuffer d = lendable(data);
         return submit(CommandQueue.Command.BINARY, d, d.remaining());

@@ -32,6 +32,14 @@ public interface WsChannel {
     boolean sendText(String text);
 
     /**
+     * {@link #sendText(String)} for a caller that has counted the text's UTF-8 bytes already
+     * ({@code encodedLength}, as {@link dev.duplex.protocol.Utf8#encodedLength} counts them).
+     */
+    default boolean sendText(String text, long encodedLength) {
+        return sendText(text);
+    }
+
+    /**
      * Sends a binary message. The buffer's remaining bytes are read when the loop encodes the message,
      * and a large one may be written from the buffer itself, after this call returns: the caller must
      * not change them afterwards (pass a copy when in doubt).
