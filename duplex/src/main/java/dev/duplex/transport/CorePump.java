@@ -107,27 +107,37 @@ abstract class CorePump extends ChannelFace implements EventLoop.Flushable {
     }
 
     private void deliverEvents() {
-        ProtocolEvent e;
-        while (!(dispatcher != null && CORE.closeHeld(conn) && !dispatcher.idle())
-                && (e = conn.pollEvent()) != null) {
-            if (e instanceof ProtocolEvent.Closed c) {
-                if (closedDelivered) {
-                    continue;
-                }
-                closedDelivered = true;
-                ConnectionMetrics.closed(config.metrics(), c);
-            } else {
-                ConnectionMetrics.received(config.metrics(), e);
-            }
-            if (e instanceof LentPart p) {
-                if (dispatcher != null) {
-                    // the listener runs later, on another thread: the view would be gone by then
-                    e = p.keep();
+        try {
+            ProtocolEvent e;
+            while (!(dispatcher != null && CORE.closeHeld(conn) && !dispatcher.idle())
+                    && (e = conn.pollEvent()) != null) {
+                if (e instanceof ProtocolEvent.Closed c) {
+                    if (closedDelivered) {
+                        continue;
+                    }
+                    closedDelivered = true;
+                    ConnectionMetrics.closed(config.metrics(), c);
                 } else {
-                    lentParts = true;
+                    ConnectionMetrics.received(config.metrics(), e);
+                }
+                if (e instanceof LentPart p) {
+                    if (dispatcher != null) {
+                        // the listener runs later, on another thread: the view would be gone by then
+                        e = p.keep();
+                    } else {
+                        lentParts = true;
+                    }
+                }
+                if (dispatcher == null) {
+                    callListener(e);
+                } else if (dispatcher.add(e) && wire != null) {
+                    wire.pauseReading(Wire.PAUSE_EVENTS);
                 }
             }
-            deliver(e);
+        } finally {
+            if (dispatcher != null) {
+                dispatcher.handOver(); // what this read brought, to the listener in one task
+            }
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.concurrent.Executor;
  * has run one more task after them (a barrier), so what the listeners sent in answer to the last
  * messages is queued before the close frame.
  *
- * <p>{@link #dispatch} and {@link #idle} run on the connection's loop; the rest on the executor.
+ * <p>The events of one read go over together, one task for the batch (one queue hop, not one per
+ * event). {@link #dispatch}, {@link #add}, {@link #handOver} and {@link #idle} run on the
+ * connection's loop; the rest on the executor.
  */
 final class EventDispatcher {
 
@@ -31,6 +33,10 @@ final class EventDispatcher {
     private volatile boolean barrierWanted;
     /** Loop-confined: the barrier after a held close has passed the executor. */
     private boolean barrierPassed;
+    /** Loop-confined: events added and not yet handed over (one read's, typically). */
+    private Object[] batch = new Object[BATCH];
+    private int batchSize;
+    private static final int BATCH = 8;
 
     private static final VarHandle UNDELIVERED;
     private static final VarHandle BARRIER_WANTED;
@@ -57,9 +63,45 @@ final class EventDispatcher {
 
     /** Loop: hands {@code event} over; returns true when the listener is now too far behind (stop reading). */
     boolean dispatch(Object event) {
-        int ignored = (int) UNDELIVERED.getAndAdd(this, 1);
-        serial.execute(() -> deliver(event));
+        add(event);
+        handOver();
         return undelivered > highWater;
+    }
+
+    /**
+     * Loop: adds {@code event} to the batch that {@link #handOver} passes to the executor as one
+     * task; returns true when the listener is now too far behind (stop reading).
+     */
+    boolean add(Object event) {
+        int ignored = (int) UNDELIVERED.getAndAdd(this, 1);
+        if (batchSize == batch.length) {
+            batch = java.util.Arrays.copyOf(batch, batchSize * 2);
+        }
+        batch[batchSize++] = event;
+        return undelivered > highWater;
+    }
+
+    /** Loop: the events added since the last call go to the executor, in one task. */
+    void handOver() {
+        int n = batchSize;
+        if (n == 0) {
+            return;
+        }
+        Object[] events = batch;
+        if (n == 1) {
+            Object e = events[0];
+            events[0] = null;
+            batchSize = 0;
+            serial.execute(() -> deliver(e));
+            return;
+        }
+        batch = new Object[Math.max(BATCH, n)];
+        batchSize = 0;
+        serial.execute(() -> {
+            for (int i = 0; i < n; i++) {
+                deliver(events[i]);
+            }
+        });
     }
 
     /**
