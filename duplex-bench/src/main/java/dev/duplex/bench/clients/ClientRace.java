@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
  * messages of S bytes in flight through the library's own WebSocket client, every echo checked
  * against the message sent ({@link EchoCheck}). Prints {@code MEASURING} when the measured interval
  * starts (the suite samples the server's CPU) and then
- * {@code RESULT <in-flight> <messages/s> <messages> <client CPU %>}.
+ * {@code RESULT <in-flight> <messages/s> <messages> <client CPU %> <bytes allocated per message>}
+ * (the whole process's heap allocation over the measured interval, virtual threads' included).
  * <pre>
  * java -cp duplex-bench/target/benchmarks.jar dev.duplex.bench.clients.ClientRace --client netty \
  *     --port 8080 [--host 127.0.0.1] [--connections 100] [--in-flight 1,16] [--size 32] \
@@ -71,7 +72,7 @@ public final class ClientRace {
             int inFlight = Integer.parseInt(p);
             try {
                 double[] r = run(client, uri, connections, size, inFlight, first ? firstWarmup : warmup, measure);
-                System.out.printf(Locale.ROOT, "RESULT %d %.1f %.0f %.1f%n", inFlight, r[0], r[1], r[2]);
+                System.out.printf(Locale.ROOT, "RESULT %d %.1f %.0f %.1f %.1f%n", inFlight, r[0], r[1], r[2], r[3]);
             } catch (Exception e) {
                 System.out.println("FAILED " + inFlight + " " + e.getMessage());
                 status = 1;
@@ -82,7 +83,10 @@ public final class ClientRace {
         System.exit(status); // some libraries keep non-daemon threads
     }
 
-    /** One workload: returns messages/s, messages and the client's CPU % over the measured interval. */
+    /**
+     * One workload: returns messages/s, messages, the client's CPU % and its bytes allocated per
+     * message over the measured interval.
+     */
     static double[] run(String client, URI uri, int connections, int size, int inFlight, double warmup, double measure)
             throws Exception {
         Run run = new Run(size, inFlight);
@@ -99,19 +103,28 @@ public final class ClientRace {
             System.out.println("MEASURING");
             System.out.flush();
             long n0 = run.received.sum();
+            long alloc0 = allocatedBytes();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             sleepWatching(run, measure);
             long n1 = run.received.sum();
             long t1 = System.nanoTime();
             long cpu1 = os.getProcessCpuTime();
+            long alloc1 = allocatedBytes();
             run.running = false;
             if (run.failure.get() != null) {
                 throw new IllegalStateException(run.failure.get());
             }
             double seconds = (t1 - t0) / 1e9;
-            return new double[] {(n1 - n0) / seconds, n1 - n0, (cpu1 - cpu0) / 1e9 / seconds * 100};
+            return new double[] {(n1 - n0) / seconds, n1 - n0, (cpu1 - cpu0) / 1e9 / seconds * 100,
+                    (alloc1 - alloc0) / (double) Math.max(1, n1 - n0)};
         }
+    }
+
+    /** Heap bytes allocated by all threads since the JVM started (a virtual thread's count on its carrier). */
+    private static long allocatedBytes() {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        return mx.getTotalThreadAllocatedBytes();
     }
 
     /** Waits {@code seconds}, failing early on a check failure or when no echo arrives for 10 s. */
