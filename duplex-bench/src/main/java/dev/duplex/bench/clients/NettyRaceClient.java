@@ -23,6 +23,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Netty 4.2's WebSocket client ({@code WebSocketClientProtocolHandler}) on epoll, one event loop per
@@ -56,11 +57,19 @@ final class NettyRaceClient implements RaceClient {
         if (!open.await(10, TimeUnit.SECONDS) || !open.isSuccess()) {
             throw new IllegalStateException("Netty client did not open", open.cause());
         }
+        // A send from another thread (the first burst) becomes a task on the loop; one from the
+        // loop writes at once, but only when no such task is still queued, or it would overtake
+        // the messages sent before it.
+        AtomicInteger queued = new AtomicInteger();
         check.sender(text -> {
-            if (ch.eventLoop().inEventLoop()) {
+            if (ch.eventLoop().inEventLoop() && queued.get() == 0) {
                 ch.write(new TextWebSocketFrame(text));
             } else {
-                ch.writeAndFlush(new TextWebSocketFrame(text));
+                queued.incrementAndGet();
+                ch.eventLoop().execute(() -> {
+                    queued.decrementAndGet();
+                    ch.writeAndFlush(new TextWebSocketFrame(text));
+                });
             }
         });
         channels.add(ch);

@@ -239,7 +239,8 @@ final class Report {
         line("");
         if (w == Suite.Workload.L) {
             line("One server for every client: " + Suite.RACE_SERVER.label() + " (plain `ws`, echo), on the servers' "
-                    + "CPU; each client library in a fresh JVM of its own on the generator's CPU, through its own public "
+                    + "CPU; each client library in a fresh JVM of its own for each workload (so each gets the first "
+                    + "warm-up: a JVM switched from (l) to (m) spends its first second recompiling) on the generator's CPU, through its own public "
                     + "API, TCP_NODELAY on, every echo checked against the message sent (in order, byte for byte) and "
                     + "answered with the next message. Sources: `duplex-bench/src/main/java/dev/duplex/bench/clients/`.");
             line("");

@@ -439,15 +439,19 @@ public final class Suite {
 
     /**
      * One round of the client race: one fixed server (its own process, on the servers' CPU), each
-     * client in a fresh process of its own on the generator's CPU, running the selected workloads
-     * one after the other; the suite itself waits meanwhile.
+     * client in a fresh process of its own on the generator's CPU for each selected workload; the
+     * suite itself waits meanwhile.
      */
     private void clientRound(List<RaceClientSpec> order, int round, List<Workload> workloads) {
         Path logFile = logs.resolve(RACE_SERVER.id() + "-r" + round + ".log");
         try (ServerProcess server = ServerProcess.start(RACE_SERVER, o, logFile)) {
             log.printf("-- client race against %s (pid %d, port %d)%n", RACE_SERVER.label(), server.pid(), server.port);
             for (RaceClientSpec c : order) {
-                raceClient(c, server, workloads, logs.resolve("client-" + c.id() + "-r" + round + ".log"));
+                // A process per workload: the JIT's profile from 1 in flight cost every client ~1 s of
+                // recompiling at 16, more than the warm-up between workloads.
+                for (Workload w : workloads) {
+                    raceClient(c, server, List.of(w), logs.resolve("client-" + c.id() + "-r" + round + ".log"));
+                }
             }
         } catch (IOException | RuntimeException e) {
             for (Workload w : workloads) {
