@@ -238,7 +238,9 @@ final class Report {
         }
         line("");
         if (w == Suite.Workload.L) {
-            line("One server for every client: " + Suite.RACE_SERVER.label() + " (plain `ws`, echo), on the servers' "
+            line("One server for every client: " + Suite.RACE_SERVER.label() + " (plain `ws`, echo; the fastest server "
+                    + "of (a) and (b), so that it is not the limit: with Netty epoll, its core was at 92-96 % and the "
+                    + "fastest clients tied at its ceiling), on the servers' "
                     + "CPU; each client library in a fresh JVM of its own for each workload (so each gets the first "
                     + "warm-up: a JVM switched from (l) to (m) spends its first second recompiling) on the generator's CPU, through its own public "
                     + "API, TCP_NODELAY on, every echo checked against the message sent (in order, byte for byte) and "
