@@ -3,16 +3,18 @@
 
 Usage: idle-rss.py PORT PID N [WARMUP]
 Opens N WebSocket connections to 127.0.0.1:PORT one after the other (each upgraded: the 101 is
-checked), waits 3 s, and prints the server's VmRSS growth per connection. With WARMUP > 0, WARMUP
+checked), waits SETTLE seconds (3 unless set in the environment), and prints the server's VmRSS growth per connection. With WARMUP > 0, WARMUP
 connections are first opened and held the same way (the cold figure: a fresh process, its one-off
 costs included, such as the JIT compiling the accept and upgrade paths), then closed; the N after
 them give the marginal figure, what one more idle connection costs.
 Prints one line: RESULT <marginal B/conn> <cold B/conn> (cold is 0 without a warm-up).
 """
+import os
 import socket
 import sys
 import time
 
+SETTLE = float(os.environ.get("SETTLE", "3"))  # seconds between the last connection and the sample
 REQUEST = (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
 
@@ -49,14 +51,14 @@ def main():
     if warmup:
         fresh = rss_kib(pid)
         socks = open_upgraded(port, warmup)
-        time.sleep(3)
+        time.sleep(SETTLE)
         cold = (rss_kib(pid) - fresh) * 1024 / warmup
         for s in socks:
             s.close()
-        time.sleep(3)
+        time.sleep(SETTLE)
     before = rss_kib(pid)
     socks = open_upgraded(port, n)
-    time.sleep(3)
+    time.sleep(SETTLE)
     after = rss_kib(pid)
     for s in socks:
         s.close()
