@@ -172,7 +172,7 @@ final class Report {
                 line("| " + s.label() + " | " + failed(w, s.id()) + " ||||||||");
                 continue;
             }
-            String name = s.raw() ? s.label() + " (reference: TLS, no WebSocket; the generator's wss ceiling)" : s.label();
+            String name = s.raw() ? s.label() + " (reference: Netty's TLS alone, no WebSocket)" : s.label();
             line("| " + name + " | " + num(m[0]) + " | " + ratio(m[0], base, 0) + " | " + num1(m[1]) + " | "
                     + num(m[2]) + " | " + num(m[3]) + " | " + num(m[4]) + " | " + ratio(m[3], base, 3) + " | "
                     + num(m[7]) + " | " + num(m[5]) + " / " + num(m[6]) + " |");

@@ -74,7 +74,7 @@ public final class NettyServer {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                         }
                         if (rawEcho) {
-                            ch.pipeline().addLast(new Echo(true)); // with TLS: the generator's wss ceiling
+                            ch.pipeline().addLast(new Echo(true)); // with TLS: Netty's TLS alone, the wss tables' reference
                             return;
                         }
                         ch.pipeline().addLast(
