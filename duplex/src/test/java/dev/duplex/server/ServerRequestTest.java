@@ -49,17 +49,7 @@ class ServerRequestTest {
 
     @Test
     void anOpenSocketKeepsTheRequestWithoutTheHandshakesOwnFields() {
-        ServerRequest full = new ServerRequest("GET", "/room?x=1", Headers.builder()
-                .add("Host", "example.com")
-                .add("Upgrade", "websocket")
-                .add("Connection", "Upgrade")
-                .add("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
-                .add("Origin", "https://example.com")
-                .add("SEC-WEBSOCKET-VERSION", "13")
-                .add("Sec-WebSocket-Extensions", "permessage-deflate")
-                .add("Sec-WebSocket-Protocol", "chat")
-                .add("Connection-Id", "7") // a longer name that starts like one of them
-                .build(), null).withPathParams(Map.of("room", "lobby"));
+        ServerRequest full = new ServerRequest("GET", "/room?x=1", upgradeHeaders(), null).withPathParams(Map.of("room", "lobby"));
         ServerRequest kept = full.withoutHandshakeFields();
         assertThat(kept.headers().keySet()).containsExactly("host", "origin", "sec-websocket-protocol", "connection-id");
         assertThat(kept.header("sec-websocket-key")).isNull();
@@ -73,17 +63,7 @@ class ServerRequestTest {
 
     @Test
     void theSocketsCopyMadeInOneGoIsTheSameAsTheTwoStepOne() {
-        Headers h = Headers.builder()
-                .add("Host", "example.com")
-                .add("Upgrade", "websocket")
-                .add("Connection", "Upgrade")
-                .add("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
-                .add("Origin", "https://example.com")
-                .add("SEC-WEBSOCKET-VERSION", "13")
-                .add("Sec-WebSocket-Extensions", "permessage-deflate")
-                .add("Sec-WebSocket-Protocol", "chat")
-                .add("Connection-Id", "7")
-                .build();
+        Headers h = upgradeHeaders();
         ServerRequest twoSteps = new ServerRequest("GET", "/room?x=1", h, null)
                 .withPathParams(Map.of("room", "lobby")).withoutHandshakeFields();
         ServerRequest oneGo = ServerRequest.forSocket("GET", "/room?x=1", h, null, Map.of("room", "lobby"));
@@ -93,6 +73,21 @@ class ServerRequestTest {
         assertThat(oneGo.method()).isEqualTo("GET");
         ServerRequest plain = ServerRequest.forSocket("GET", "/", Headers.builder().add("Host", "h").build(), null, Map.of());
         assertThat(plain.fields()).isEqualTo(new ServerRequest("GET", "/", Headers.builder().add("Host", "h").build(), null).fields());
+    }
+
+    /** A browser's upgrade request: the handshake's own fields, mixed case, among the others. */
+    private static Headers upgradeHeaders() {
+        return Headers.builder()
+                .add("Host", "example.com")
+                .add("Upgrade", "websocket")
+                .add("Connection", "Upgrade")
+                .add("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .add("Origin", "https://example.com")
+                .add("SEC-WEBSOCKET-VERSION", "13")
+                .add("Sec-WebSocket-Extensions", "permessage-deflate")
+                .add("Sec-WebSocket-Protocol", "chat")
+                .add("Connection-Id", "7") // a longer name that starts like one of them
+                .build();
     }
 
     @Test
