@@ -1,6 +1,8 @@
 package dev.duplex.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -214,24 +216,17 @@ public final class ServerHandshake {
     /** RFC 6455 4.2.2 item 5.4: base64(SHA-1(key + GUID)). */
     public static String acceptKey(String key) {
         int length = key.length() + GUID_BYTES.length;
-        // One array for the padded message, then the digest (over its start) and its base64 after it.
-        byte[] buf = new byte[Math.max(Sha1.paddedLength(length), Sha1.LENGTH + BASE64_LENGTH)];
+        // One array for the padded message, then the digest over its start, then the digest's base64.
+        byte[] buf = new byte[Sha1.paddedLength(length)];   // at least 64 bytes: room for the 28 of the base64 too
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             buf[i] = c < 0x80 ? (byte) c : (byte) '?';   // as US-ASCII encodes it
         }
         System.arraycopy(GUID_BYTES, 0, buf, key.length(), GUID_BYTES.length);
         Sha1.digestInPlace(buf, length);
-        int at = Sha1.LENGTH;
-        for (int i = 0; i < Sha1.LENGTH; i += 3) {   // RFC 4648 4: 3 bytes to 4 characters, "=" for what is missing
-            int n = (buf[i] & 0xff) << 16 | (i + 1 < Sha1.LENGTH ? (buf[i + 1] & 0xff) << 8 : 0)
-                    | (i + 2 < Sha1.LENGTH ? buf[i + 2] & 0xff : 0);
-            buf[at++] = BASE64[n >>> 18];
-            buf[at++] = BASE64[n >>> 12 & 63];
-            buf[at++] = i + 1 < Sha1.LENGTH ? BASE64[n >>> 6 & 63] : (byte) '=';
-            buf[at++] = i + 2 < Sha1.LENGTH ? BASE64[n & 63] : (byte) '=';
-        }
-        return new String(buf, Sha1.LENGTH, BASE64_LENGTH, StandardCharsets.ISO_8859_1);
+        // The JDK's encoder writes the base64 back into the same array, after the digest's bytes are copied out.
+        int n = Base64.getEncoder().encode(Arrays.copyOf(buf, Sha1.LENGTH), buf);
+        return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
     }
 
     /** The 101's first two fields, the same for every upgrade. */
@@ -239,10 +234,6 @@ public final class ServerHandshake {
     private static final Headers.Field CONNECTION = new Headers.Field("Connection", "Upgrade");
 
     private static final byte[] GUID_BYTES = GUID.getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-            .getBytes(StandardCharsets.US_ASCII);
-    /** Characters of the base64 of a 20-byte digest. */
-    private static final int BASE64_LENGTH = 28;
 
     /** Whether {@code key} is the base64 of 16 bytes: 22 characters of the base64 alphabet and {@code ==}. */
     static boolean isValidKey(String key) {

@@ -94,7 +94,7 @@ abstract class ChannelFace implements WsChannel {
 
     @Override
     public boolean sendText(String text) {
-        return submit(CommandQueue.Command.TEXT, text, Utf8.encodedLength(text));
+        return sendText(text, Utf8.encodedLength(text));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.duplex.transport;
 import dev.duplex.concurrent.SerialExecutor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.Executor;
 
 /**
@@ -75,7 +76,7 @@ final class EventDispatcher {
     boolean add(Object event) {
         int ignored = (int) UNDELIVERED.getAndAdd(this, 1);
         if (batchSize == batch.length) {
-            batch = java.util.Arrays.copyOf(batch, batchSize * 2);
+            batch = Arrays.copyOf(batch, batchSize * 2);
         }
         batch[batchSize++] = event;
         return undelivered > highWater;
